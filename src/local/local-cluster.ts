@@ -1,0 +1,213 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { parse as parseYaml } from 'yaml';
+import { onExitCleanup } from './child-registry.js';
+import { execOk, exec } from './exec.js';
+import type { Toolchain } from './tools.js';
+import { versions } from './tools.js';
+
+/** A bearer token the cluster's API server accepts (kube-apiserver `--token-auth-file`). */
+export interface StaticToken {
+  readonly token: string;
+  readonly user: string;
+  readonly groups: readonly string[];
+}
+
+export interface LocalClusterOptions {
+  readonly toolchain: Toolchain;
+  /** kwokctl's work directory (`KWOK_WORKDIR`); clusters live in `<workdir>/clusters/<name>`. */
+  readonly workdir: string;
+  /** Run kube-scheduler; a member cluster that runs no workloads can skip it. @default true */
+  readonly scheduler?: boolean;
+  /** Simulated nodes to create (kwok marks them Ready). @default 1 */
+  readonly nodes?: number;
+  /** Extra bearer tokens the API server accepts, e.g. the ones an emulator hands out. */
+  readonly staticTokens?: readonly StaticToken[];
+  /** Extra kube-apiserver flags, without the leading `--`. */
+  readonly apiserverArgs?: Readonly<Record<string, string>>;
+  /**
+   * Delete the cluster when this process exits. Off for clusters that must outlive the
+   * process (the emulator's, which survive an emulator restart).
+   * @default true
+   */
+  readonly deleteOnExit?: boolean;
+}
+
+/** Connection facts of a running local cluster. */
+export interface LocalClusterInfo {
+  readonly name: string;
+  /** `https://127.0.0.1:PORT` */
+  readonly endpoint: string;
+  /** PEM of the cluster CA. */
+  readonly caCertificate: string;
+  /** PEM client certificate + key of the admin user (system:masters). */
+  readonly adminCertificate: string;
+  readonly adminKey: string;
+  /** Admin kubeconfig file written by kwokctl. */
+  readonly kubeconfigPath: string;
+}
+
+interface KubeconfigFile {
+  clusters?: { cluster?: { server?: string; 'certificate-authority'?: string; 'certificate-authority-data'?: string } }[];
+  users?: { user?: { 'client-certificate'?: string; 'client-key'?: string; 'client-certificate-data'?: string; 'client-key-data'?: string } }[];
+}
+
+function readMaybeData(path: string | undefined, data: string | undefined): string {
+  if (data) return Buffer.from(data, 'base64').toString('utf8');
+  if (path) return readFileSync(path, 'utf8');
+  throw new Error('kubeconfig has neither a file nor inline data');
+}
+
+/**
+ * A real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager and optionally
+ * kube-scheduler) with kwok-simulated nodes, run by `kwokctl --runtime binary` from the built
+ * tools only (never downloading). Pods scheduled to kwok nodes become Running, so Deployments
+ * become Available.
+ */
+export class LocalCluster {
+  private removeExitHook: (() => void) | undefined;
+
+  private constructor(
+    readonly info: LocalClusterInfo,
+    private readonly options: LocalClusterOptions,
+  ) {
+    if (options.deleteOnExit ?? true) {
+      this.removeExitHook = onExitCleanup(() => {
+        spawnSync(options.toolchain.kwokctl, ['delete', 'cluster', '--name', info.name], { env: kwokEnv(options), stdio: 'ignore' });
+      });
+    }
+  }
+
+  get name(): string {
+    return this.info.name;
+  }
+
+  /** Creates the cluster and waits until its API server is ready and its nodes exist. */
+  static async create(name: string, options: LocalClusterOptions): Promise<LocalCluster> {
+    const env = kwokEnv(options);
+    mkdirSync(options.workdir, { recursive: true });
+    const args = ['create', 'cluster', '--name', name, '--runtime', 'binary', '--wait', '120s', '--quiet-pull', '--config', writeKwokConfig(options)];
+    if (options.scheduler === false) args.push('--disable', 'kube-scheduler');
+    const extra: Record<string, string> = { ...options.apiserverArgs };
+    if (options.staticTokens?.length) {
+      const tokenFile = join(options.workdir, `${name}-static-tokens.csv`);
+      writeFileSync(
+        tokenFile,
+        options.staticTokens.map((t) => `${t.token},${t.user},${t.user},"${t.groups.join(',')}"`).join('\n') + '\n',
+        { mode: 0o600 },
+      );
+      extra['token-auth-file'] = tokenFile;
+    }
+    for (const [key, value] of Object.entries(extra)) args.push('--extra-args', `kube-apiserver=${key}=${value}`);
+    try {
+      await execOk(options.toolchain.kwokctl, args, { env, timeoutMs: 300_000 });
+    } catch (err) {
+      // A half-created cluster would hold ports and processes: remove it before reporting.
+      await exec(options.toolchain.kwokctl, ['delete', 'cluster', '--name', name], { env });
+      throw err;
+    }
+    const cluster = new LocalCluster(readInfo(name, options), options);
+    const nodes = options.nodes ?? 1;
+    if (nodes > 0) await execOk(options.toolchain.kwokctl, ['scale', 'node', '--name', name, '--replicas', String(nodes)], { env });
+    return cluster;
+  }
+
+  /** Attaches to a cluster created earlier in the same work directory (e.g. after a restart). */
+  static attach(name: string, options: LocalClusterOptions): LocalCluster {
+    return new LocalCluster(readInfo(name, options), { ...options, deleteOnExit: options.deleteOnExit ?? false });
+  }
+
+  /** True when a cluster of that name exists in the work directory. */
+  static exists(name: string, workdir: string): boolean {
+    return existsSync(join(workdir, 'clusters', name, 'kwok.yaml'));
+  }
+
+  /** Starts the processes of a stopped cluster (no-op when running). */
+  async start(): Promise<void> {
+    await execOk(this.options.toolchain.kwokctl, ['start', 'cluster', '--name', this.name], { env: kwokEnv(this.options) });
+  }
+
+  /** True when the API server answers /readyz with the admin credentials. */
+  async isReady(): Promise<boolean> {
+    const result = await exec(this.options.toolchain.kubectl, ['--kubeconfig', this.info.kubeconfigPath, 'get', '--raw', '/readyz'], {
+      timeoutMs: 10_000,
+    });
+    return result.code === 0;
+  }
+
+  /** A client-node KubeConfig for the admin user. */
+  kubeConfig(): KubeConfig {
+    const kc = new KubeConfig();
+    kc.loadFromFile(this.info.kubeconfigPath);
+    return kc;
+  }
+
+  /** Stops every process and removes the cluster's directory. Deleting twice is fine. */
+  async delete(): Promise<void> {
+    this.removeExitHook?.();
+    this.removeExitHook = undefined;
+    await execOk(this.options.toolchain.kwokctl, ['delete', 'cluster', '--name', this.name], { env: kwokEnv(this.options) });
+  }
+}
+
+function kwokEnv(options: LocalClusterOptions): NodeJS.ProcessEnv {
+  const t = options.toolchain;
+  return {
+    ...process.env,
+    KWOK_WORKDIR: options.workdir,
+    KWOK_RUNTIME: 'binary',
+    KWOK_KUBE_VERSION: `v${versions.kubernetes.version}`,
+    KWOK_KUBE_APISERVER_BINARY: t.kubeApiserver,
+    KWOK_KUBE_CONTROLLER_MANAGER_BINARY: t.kubeControllerManager,
+    KWOK_KUBE_SCHEDULER_BINARY: t.kubeScheduler,
+    KWOK_KUBECTL_BINARY: t.kubectl,
+    KWOK_ETCD_BINARY: t.etcd,
+    KWOK_CONTROLLER_BINARY: t.kwok,
+    KWOK_ETCD_VERSION: versions.etcd.version,
+  };
+}
+
+/** kwokctl configuration shared by kfed's clusters: loopback only, local binaries. */
+function writeKwokConfig(options: LocalClusterOptions): string {
+  const path = join(options.workdir, 'kfed-kwokctl.yaml');
+  const t = options.toolchain;
+  const config = [
+    'apiVersion: config.kwok.x-k8s.io/v1alpha1',
+    'kind: KwokctlConfiguration',
+    'options:',
+    '  runtime: binary',
+    '  bindAddress: 127.0.0.1',
+    `  kubeVersion: v${versions.kubernetes.version}`,
+    `  etcdVersion: ${versions.etcd.version}`,
+    `  kubeApiserverBinary: ${t.kubeApiserver}`,
+    `  kubeControllerManagerBinary: ${t.kubeControllerManager}`,
+    `  kubeSchedulerBinary: ${t.kubeScheduler}`,
+    `  kubectlBinary: ${t.kubectl}`,
+    `  etcdBinary: ${t.etcd}`,
+    `  kwokControllerBinary: ${t.kwok}`,
+    '  securePort: true',
+    '  kubeAuthorization: true',
+    '  kubeAdmission: true',
+    '',
+  ].join('\n');
+  writeFileSync(path, config);
+  return path;
+}
+
+function readInfo(name: string, options: LocalClusterOptions): LocalClusterInfo {
+  const kubeconfigPath = join(options.workdir, 'clusters', name, 'kubeconfig.yaml');
+  const file = parseYaml(readFileSync(kubeconfigPath, 'utf8')) as KubeconfigFile;
+  const cluster = file.clusters?.[0]?.cluster;
+  const user = file.users?.[0]?.user;
+  if (!cluster?.server || !user) throw new Error(`unexpected kubeconfig written by kwokctl: ${kubeconfigPath}`);
+  return {
+    name,
+    endpoint: cluster.server,
+    caCertificate: readMaybeData(cluster['certificate-authority'], cluster['certificate-authority-data']),
+    adminCertificate: readMaybeData(user['client-certificate'], user['client-certificate-data']),
+    adminKey: readMaybeData(user['client-key'], user['client-key-data']),
+    kubeconfigPath,
+  };
+}

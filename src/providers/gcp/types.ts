@@ -1,0 +1,88 @@
+/**
+ * The Google Cloud operations kfed needs, as small interfaces (CAPG style: only what is used).
+ * Implementations use the real @google-cloud clients; tests point them at the emulator.
+ * Every method maps SDK errors to the typed errors in ../errors.ts.
+ */
+
+/** A Cloud DNS managed zone as kfed sees it. */
+export interface ZoneInfo {
+  readonly name: string;
+  /** Fully qualified, with the trailing dot. */
+  readonly dnsName: string;
+  readonly nameServers: readonly string[];
+}
+
+export interface DnsProvider {
+  /**
+   * Creates the zone, or adopts an existing zone of that name with the same DNS name.
+   * A retried create never makes two zones. Throws ConflictError when a zone of that name has
+   * another DNS name.
+   */
+  ensureZone(project: string, zone: string, domain: string): Promise<ZoneInfo & { readonly created: boolean }>;
+  /** The zone, or undefined when it does not exist (read-only; used by plans). */
+  getZone(project: string, zone: string): Promise<ZoneInfo | undefined>;
+  /** Deletes every record except NS/SOA, then the zone. An absent zone is success (`deleted: false`). */
+  deleteZone(project: string, zone: string): Promise<{ readonly deleted: boolean }>;
+}
+
+/** GKE cluster status values (google.container.v1.Cluster.Status). */
+export type GkeClusterStatus = 'STATUS_UNSPECIFIED' | 'PROVISIONING' | 'RUNNING' | 'RECONCILING' | 'STOPPING' | 'ERROR' | 'DEGRADED';
+
+/** What kfed asks GKE to create. */
+export interface ClusterRequest {
+  readonly name: string;
+  /** Region or zone. */
+  readonly location: string;
+  readonly nodes: number;
+  readonly machineType: string;
+  /** Resource labels; kfed marks what it creates (`managed-by: kfed`, `kfed-federation: <name>`). */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface ClusterInfo {
+  readonly name: string;
+  readonly location: string;
+  readonly status: GkeClusterStatus;
+  readonly statusMessage: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Present once the control plane is up. */
+  readonly endpoint?: string;
+}
+
+export interface GkeProvider {
+  /**
+   * Creates the cluster, or adopts an existing cluster of that name (ALREADY_EXISTS → adopt,
+   * never a second create). Returns the pending operation's name when one was started.
+   */
+  ensureCluster(project: string, request: ClusterRequest): Promise<{ readonly created: boolean; readonly status: GkeClusterStatus; readonly operation?: string }>;
+  /** The cluster, or undefined when it does not exist (read-only; used by plans and teardown). */
+  getCluster(project: string, location: string, name: string): Promise<ClusterInfo | undefined>;
+  /**
+   * Current status for polling. Throws ResourceFailedError (with GKE's status message) on
+   * ERROR/DEGRADED and NotFoundError when the cluster does not exist.
+   */
+  clusterStatus(project: string, location: string, name: string): Promise<{ readonly status: GkeClusterStatus; readonly message: string }>;
+  /**
+   * One poll of a long-running operation (`projects/P/locations/L/operations/ID`, as returned
+   * by ensureCluster/deleteCluster). `error` carries GKE's message when it finished badly.
+   */
+  operationStatus(operation: string): Promise<{ readonly done: boolean; readonly status: string; readonly error?: string }>;
+  /** API endpoint (`https://host[:port]`) and base64 PEM CA. No credentials. */
+  clusterAccess(project: string, location: string, name: string): Promise<{ readonly endpoint: string; readonly caCertificate: string }>;
+  /**
+   * Starts deleting the cluster (or finds its deletion already running). Never deletes a
+   * cluster kfed did not create: one without the `managed-by: kfed` label is left alone
+   * (`reason: 'not-owned'`). Absent → `deleted: false, reason: 'absent'`.
+   */
+  deleteCluster(
+    project: string,
+    location: string,
+    name: string,
+  ): Promise<{ readonly deleted: boolean; readonly reason?: 'absent' | 'not-owned'; readonly operation?: string }>;
+}
+
+/** Where the bearer token for Google APIs (and GKE clusters' Kubernetes APIs) comes from. */
+export interface AccessTokenSource {
+  /** A current access token. Called at use time; never stored in workflow data. */
+  getAccessToken(): Promise<string>;
+}

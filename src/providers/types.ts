@@ -1,0 +1,25 @@
+/**
+ * Plain data passed between activities and workflows. NOTE: nothing here may hold a credential
+ * (tokens, keys): workflow inputs, results and history are stored by Temporal in clear.
+ */
+
+/** How to reach a cluster's Kubernetes API; credentials are resolved by the worker at run time. */
+export type ClusterTarget =
+  | {
+      /** A GKE (or emulated GKE) cluster: the bearer token comes from the Google auth client. */
+      readonly kind: 'gke';
+      /** Cluster name as in the spec (used in messages and object names). */
+      readonly name: string;
+      /** `https://host:port` of the cluster's API server. */
+      readonly endpoint: string;
+      /** PEM CA certificate, base64-encoded as GKE returns it (`masterAuth.clusterCaCertificate`). */
+      readonly caCertificate: string;
+    }
+  | {
+      /** An existing cluster reached through a kubeconfig context read by the worker. */
+      readonly kind: 'kubeconfig';
+      readonly name: string;
+      readonly context: string;
+      /** Path of the kubeconfig file on the worker; @default KUBECONFIG or ~/.kube/config */
+      readonly kubeconfig?: string;
+    };

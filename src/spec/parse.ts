@@ -1,0 +1,99 @@
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { federationSchema } from './schema.js';
+import { checkRules } from './rules.js';
+import type { FederationSpec } from './types.js';
+
+/** One problem in a spec, with the field path users see (`spec.clusters[0].context`). */
+export interface SpecIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Thrown when a spec is invalid; carries every problem found, not just the first. */
+export class SpecError extends Error {
+  override name = 'SpecError';
+  constructor(
+    readonly issues: readonly SpecIssue[],
+    readonly source = 'spec',
+  ) {
+    super(`${source} is invalid:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+  }
+}
+
+export function formatIssue(issue: SpecIssue): string {
+  return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+}
+
+/** `['spec', 'clusters', 0, 'context']` → `spec.clusters[0].context`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+function zodIssues(error: z.ZodError): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        issues.push({ path: formatPath([...issue.path, key]), message: 'unknown field (check its spelling against the spec reference)' });
+      }
+      continue;
+    }
+    let message = issue.message;
+    if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
+    issues.push({ path: formatPath(issue.path), message });
+  }
+  return issues;
+}
+
+/**
+ * Validates a spec object: schema (shapes, formats, unknown fields), then defaults, then
+ * cross-field rules. Collects every problem and throws one {@link SpecError}.
+ */
+export function validateSpec(raw: unknown, source = 'spec'): FederationSpec {
+  const parsed = federationSchema.safeParse(raw);
+  if (!parsed.success) throw new SpecError(zodIssues(parsed.error), source);
+  const spec = normalize(parsed.data);
+  const problems = checkRules(spec);
+  if (problems.length > 0) throw new SpecError(problems, source);
+  return spec;
+}
+
+function normalize(data: z.output<typeof federationSchema>): FederationSpec {
+  const { spec } = data;
+  return {
+    name: data.metadata.name,
+    project: spec.project,
+    dns: { zone: spec.dns.zone, domain: spec.dns.domain },
+    host: spec.host,
+    clusters: spec.clusters.map((c) => ({ ...c })),
+    plane: { ...spec.plane },
+    onFailure: spec.onFailure,
+    pollInterval: spec.pollInterval ?? (spec.project === 'local' ? '1s' : '15s'),
+  };
+}
+
+/** Parses YAML text and validates it. YAML syntax errors name the line and column. */
+export function parseSpec(text: string, source = 'spec'): FederationSpec {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SpecError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        const where = pos ? `line ${pos.line}, column ${pos.col}` : 'YAML';
+        return { path: where, message: e.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'syntax error' };
+      }),
+      source,
+    );
+  }
+  const raw: unknown = doc.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new SpecError([{ path: '', message: 'the file must hold a Federation object (apiVersion, kind, metadata, spec)' }], source);
+  }
+  return validateSpec(raw, source);
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * The Federation spec as users write it (YAML). Shapes and per-field formats live here;
+ * rules that relate fields to each other live in rules.ts. Objects are strict: an unknown
+ * field (a typo like `nodeCount`) is an error, never silently ignored.
+ */
+
+export const apiVersion = 'kfed.dev/v1alpha1';
+export const kind = 'Federation';
+
+const rfc1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/i;
+
+/** A Kubernetes-style name: lowercase RFC1123 label with a length limit. */
+export function label(max: number, what: string): z.ZodString {
+  return z
+    .string()
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(rfc1123Label, {
+      error: (issue) => `${JSON.stringify(issue.input)} is not an RFC1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)${what}`,
+    });
+}
+
+/** A GCP project id, or `local` for the offline emulator. */
+const projectId = z.string().refine((v) => v === 'local' || /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(v), {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a GCP project id (6-30 lowercase letters, digits or hyphens, starting with a letter) nor "local"`,
+});
+
+const domainName = z.string().refine((v) => v.endsWith('.') && v.length <= 254 && v.slice(0, -1).split('.').every((l) => dnsLabel.test(l)), {
+  error: (issue) => {
+    const v = String(issue.input);
+    return v.endsWith('.')
+      ? `${JSON.stringify(v)} is not a valid DNS name (labels of letters, digits and '-', at most 63 characters each)`
+      : `${JSON.stringify(v)} must end with "." (a fully qualified domain, e.g. "${v}.")`;
+  },
+});
+
+/** Region (`us-west1`) or zone (`us-west1-a`). */
+const location = z.string().regex(/^[a-z]+-[a-z]+[0-9]+(-[a-z])?$/, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a GCP region or zone (e.g. us-west1 or us-west1-a)`,
+});
+
+/** Durations like `15s`, `2m`, `500ms`, `1h`. */
+export const duration = z.string().regex(/^[0-9]+(ms|s|m|h)$/, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a duration (e.g. 15s, 2m, 500ms)`,
+});
+
+/** A context name users could use instead of a GKE-style one (`gke_p_zone_west` → `west`). */
+function suggestContext(context: string): string {
+  const last = context.split('_').pop() ?? '';
+  const cleaned = last.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  return cleaned && rfc1123Label.test(cleaned) ? cleaned : 'west-coast';
+}
+
+const contextName = z.string().refine((v) => v.length <= 63 && rfc1123Label.test(v), {
+  error: (issue) => {
+    const v = String(issue.input);
+    const hint = v.startsWith('gke_')
+      ? `kube context names from GKE must be renamed, e.g. ${suggestContext(v)}`
+      : "lowercase letters, digits and '-', at most 63 characters";
+    return `${JSON.stringify(v)} is not an RFC1123 label (${hint})`;
+  },
+});
+
+export const clusterSchema = z.strictObject({
+  name: label(40, ' (GKE cluster names are at most 40 characters)'),
+  context: contextName,
+  location,
+  nodes: z.number({ error: 'must be a positive integer' }).int({ error: 'must be a positive integer' }).positive({ error: 'must be a positive integer' }).default(1),
+  machineType: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, { error: (issue) => `${JSON.stringify(issue.input)} is not a machine type (lowercase letters, digits and '-')` })
+    .default('e2-standard-2'),
+});
+
+export const planeSchema = z.strictObject({
+  type: z.literal('kubefed', { error: (issue) => `${JSON.stringify(issue.input)} is not a supported plane (supported: kubefed)` }).default('kubefed'),
+  namespace: label(63, '').default('kube-federation-system'),
+});
+
+export const federationSchema = z.strictObject({
+  apiVersion: z.literal(apiVersion, { error: (issue) => `${JSON.stringify(issue.input)} must be "${apiVersion}"` }),
+  kind: z.literal(kind, { error: (issue) => `${JSON.stringify(issue.input)} must be "${kind}"` }),
+  metadata: z.strictObject({
+    name: label(63, ''),
+  }),
+  spec: z.strictObject({
+    project: projectId,
+    dns: z.strictObject({
+      zone: label(63, ''),
+      domain: domainName,
+    }),
+    host: z.string(),
+    clusters: z.array(clusterSchema).min(1, { error: 'at least one cluster is required' }),
+    plane: planeSchema.default({ type: 'kubefed', namespace: 'kube-federation-system' }),
+    onFailure: z.enum(['keep', 'teardown'], { error: (issue) => `${JSON.stringify(issue.input)} must be "keep" or "teardown"` }).default('keep'),
+    /**
+     * How often to poll GKE while a cluster provisions. Operation polling counts against
+     * quota, so real projects poll every 15 s; the offline emulator answers fast.
+     * @default 15s (1s for project "local")
+     */
+    pollInterval: duration.optional(),
+  }),
+});
+
+/** The spec as written (before defaults). */
+export type FederationSpecInput = z.input<typeof federationSchema>;

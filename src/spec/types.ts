@@ -1,0 +1,33 @@
+/**
+ * The validated, normalized federation: every default filled in. This plain object is the
+ * input of the workflows, so it must stay JSON-serializable and free of secrets.
+ */
+export interface FederationSpec {
+  /** metadata.name: the federation's name and the host's kube context name. */
+  readonly name: string;
+  /** GCP project id, or `local` for the offline emulator. */
+  readonly project: string;
+  readonly dns: { readonly zone: string; readonly domain: string };
+  /** Name of the cluster that runs the control plane (one of {@link clusters}). */
+  readonly host: string;
+  readonly clusters: readonly ClusterSpec[];
+  readonly plane: PlaneSpec;
+  readonly onFailure: 'keep' | 'teardown';
+  /** How often to poll a provisioning cluster, e.g. `15s`. */
+  readonly pollInterval: string;
+}
+
+export interface ClusterSpec {
+  readonly name: string;
+  /** kube context name written to kubeconfigs. */
+  readonly context: string;
+  /** GCP region or zone. */
+  readonly location: string;
+  readonly nodes: number;
+  readonly machineType: string;
+}
+
+export interface PlaneSpec {
+  readonly type: 'kubefed';
+  readonly namespace: string;
+}

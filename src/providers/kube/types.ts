@@ -28,6 +28,28 @@ export interface JoinResult {
   readonly changed: boolean;
 }
 
+/** What {@link ControlPlane.verifyJoin} proved. */
+export interface VerifyResult {
+  /** The member's `/readyz` answered `ok`. */
+  readonly ready: boolean;
+  /** Namespaces the joined token can list (`Namespaced` scope: 1, the plane namespace). */
+  readonly namespaces: number;
+  /** Who the joined token is, e.g. `system:serviceaccount:kube-federation-system:east-west`. */
+  readonly user: string;
+}
+
+/** What {@link ControlPlane.unjoin} did. */
+export interface UnjoinResult {
+  /** Whether anything was deleted (false when nothing of the join was left). */
+  readonly changed: boolean;
+  /**
+   * `removed`: the member side is gone too. `unreachable`: the member's API server could not be
+   * reached (e.g. the cluster was deleted); the host side is clean, the member side was not touched.
+   */
+  readonly member: 'removed' | 'unreachable';
+}
+
+/** What {@link ControlPlane.init} installed (or found installed). */
 export interface PlaneStatus {
   readonly namespace: string;
   readonly crds: readonly string[];
@@ -44,8 +66,11 @@ export interface ControlPlane {
   /** Installs the plane on the host and waits until its CRDs are Established and its controller Available. */
   init(host: ClusterTarget, options: { readonly namespace: string; readonly timeoutMs?: number }): Promise<PlaneStatus>;
   join(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<JoinResult>;
-  /** Uses only the joined token and CA to reach the member: /readyz and a namespace list. */
-  verifyJoin(host: ClusterTarget, names: JoinNames): Promise<{ readonly ready: boolean; readonly namespaces: number }>;
-  /** Removes exactly what join created, in both clusters; missing objects are fine. */
-  unjoin(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<void>;
+  /** Uses only the joined token and CA to reach the member: /readyz, who the token is, and a namespace list. */
+  verifyJoin(host: ClusterTarget, names: JoinNames): Promise<VerifyResult>;
+  /**
+   * Removes exactly what join created, in both clusters; missing objects are fine. The host side
+   * goes first and always; an unreachable member is reported, not thrown.
+   */
+  unjoin(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<UnjoinResult>;
 }

@@ -1,0 +1,101 @@
+/**
+ * KubeFed v2 (v0.10.0) as kfed's {@link ControlPlane}: install on the host, join/unjoin as
+ * kubefedctl does, and verify joins with the plane's own credentials.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterTarget } from '../types.js';
+import { KubeClient } from './client.js';
+import { apiAccessOf } from './connector.js';
+import { UnreachableError } from './errors.js';
+import { checkHost, prepareMember, registerOnHost } from './join.js';
+import { hostSecretName, serviceAccountName, validateJoinNames } from './names.js';
+import { installPlane } from './plane-install.js';
+import { planeNamespaceUid, removeFromHost, removeFromMember } from './unjoin.js';
+import { verifyJoined } from './verify-join.js';
+import type { ControlPlane, JoinNames, JoinResult, KubeConnector, PlaneStatus, UnjoinResult, VerifyResult } from './types.js';
+
+/** Dependencies and timings of a {@link KubeFedPlane}. */
+export interface KubeFedPlaneOptions {
+  readonly connector: KubeConnector;
+  /** Deadline of each API request. @default 15 s */
+  readonly requestTimeoutMs?: number;
+  /** Default of `init`'s `timeoutMs`. @default 180 s */
+  readonly initTimeoutMs?: number;
+  /** How long the member's token controller may take to fill the token Secret. @default 30 s */
+  readonly tokenTimeoutMs?: number;
+  /** Interval of readiness and token polls. @default 500 ms */
+  readonly pollIntervalMs?: number;
+}
+
+/** The KubeFed control plane. Every method is idempotent and safe to re-run after a crash. */
+export class KubeFedPlane implements ControlPlane {
+  private readonly pollIntervalMs: number;
+
+  constructor(private readonly options: KubeFedPlaneOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+  }
+
+  private client(kc: KubeConfig): KubeClient {
+    return new KubeClient(kc, { timeoutMs: this.options.requestTimeoutMs });
+  }
+
+  private async connect(target: ClusterTarget): Promise<{ kc: KubeConfig; client: KubeClient }> {
+    const kc = await this.options.connector.connect(target);
+    return { kc, client: this.client(kc) };
+  }
+
+  async init(host: ClusterTarget, options: { readonly namespace: string; readonly timeoutMs?: number }): Promise<PlaneStatus> {
+    const { client } = await this.connect(host);
+    return installPlane(client, {
+      namespace: options.namespace,
+      timeoutMs: options.timeoutMs ?? this.options.initTimeoutMs ?? 180_000,
+      pollIntervalMs: this.pollIntervalMs,
+    });
+  }
+
+  async join(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<JoinResult> {
+    validateJoinNames(names);
+    const hostSide = await this.connect(host);
+    const memberSide = await this.connect(member);
+    const endpoint = apiAccessOf(memberSide.kc);
+    await checkHost(hostSide.client, names, endpoint.apiEndpoint);
+    const credentials = await prepareMember(memberSide.client, endpoint, names, names.scope ?? 'Cluster', {
+      timeoutMs: this.options.tokenTimeoutMs ?? 30_000,
+      intervalMs: Math.min(this.pollIntervalMs, 250),
+    });
+    const hostChanged = await registerOnHost(hostSide.client, names, credentials);
+    return {
+      kubeFedCluster: names.member,
+      secret: hostSecretName(names),
+      serviceAccount: serviceAccountName(names),
+      apiEndpoint: endpoint.apiEndpoint,
+      changed: credentials.changed || hostChanged,
+    };
+  }
+
+  async verifyJoin(host: ClusterTarget, names: JoinNames): Promise<VerifyResult> {
+    const { client } = await this.connect(host);
+    return verifyJoined(client, names, client.timeoutMs);
+  }
+
+  /**
+   * Host side first (the plane stops using the member, and the credentials leave the host),
+   * then the member side. A member whose API server cannot be reached — typically a cluster
+   * deleted before its unjoin — leaves the host clean and is reported as `unreachable`; any other
+   * member failure (e.g. permission) is thrown so a retry can finish the job.
+   */
+  async unjoin(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<UnjoinResult> {
+    validateJoinNames(names);
+    const hostSide = await this.connect(host);
+    const hostChanged = await removeFromHost(hostSide.client, names);
+    const hostUid = await planeNamespaceUid(hostSide.client, names.namespace);
+    try {
+      const memberSide = await this.connect(member);
+      const memberChanged = await removeFromMember(memberSide.client, names, hostUid);
+      return { changed: hostChanged || memberChanged, member: 'removed' };
+    } catch (err) {
+      if (err instanceof UnreachableError) return { changed: hostChanged, member: 'unreachable' };
+      throw err;
+    }
+  }
+}

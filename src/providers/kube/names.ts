@@ -1,0 +1,76 @@
+/**
+ * Names and labels of the Kubernetes objects kfed makes. Deterministic names are what make every
+ * step idempotent: a re-run after a crash finds what the first run made instead of adding more.
+ */
+import { InvalidSpecError } from '../errors.js';
+import type { JoinNames } from './types.js';
+
+/** Server-side apply field manager of everything kfed writes. */
+export const fieldManager = 'kfed';
+
+/** The ownership label: kfed deletes only objects that carry it. */
+export const managedByLabel = 'app.kubernetes.io/managed-by';
+/** On join objects: the member's federation name. */
+export const memberLabel = 'kfed.dev/member';
+/** On join objects: the host's name (the second half of the ServiceAccount name). */
+export const hostLabel = 'kfed.dev/host';
+
+/** Label on every object kfed creates. */
+export const managedLabels: Readonly<Record<string, string>> = { [managedByLabel]: 'kfed' };
+
+/** Which half of a join an object belongs to (`app.kubernetes.io/component`). */
+export type JoinSide = 'member-access' | 'host-registration';
+
+/** Labels of the objects one join creates on one side. */
+export function joinLabels(names: JoinNames, side: JoinSide): Record<string, string> {
+  return { ...managedLabels, [memberLabel]: names.member, [hostLabel]: names.host, 'app.kubernetes.io/component': side };
+}
+
+/** Selects the objects one join created on one side. */
+export function joinSelector(names: JoinNames, side: JoinSide): string {
+  return Object.entries(joinLabels(names, side))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+/** The member's ServiceAccount for the plane, as kubefedctl names it: `<member>-<host>`. */
+export function serviceAccountName(names: JoinNames): string {
+  return `${names.member}-${names.host}`;
+}
+
+/** kubefedctl's name of the (Cluster)Role and its binding for a ServiceAccount. */
+export function roleName(serviceAccount: string): string {
+  return `kubefed-controller-manager:${serviceAccount}`;
+}
+
+/** kubefedctl's name of the health-check ClusterRole used with namespaced scope. */
+export function healthCheckRoleName(serviceAccount: string, namespace: string): string {
+  return `kubefed-controller-manager:${namespace}:healthcheck-${serviceAccount}`;
+}
+
+/**
+ * The host Secret holding a member's token. kubefedctl uses `generateName: <member>-`, which
+ * makes a new Secret on every retried create; a fixed name lets a re-run find and update it.
+ * NOTE: it must differ from the member-side token Secret `<member>-<host>`, which lives in the
+ * same namespace of the same cluster when the host joins itself.
+ */
+export function hostSecretName(names: JoinNames): string {
+  return `${names.member}-credentials`;
+}
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Throws InvalidSpecError unless the names make valid object names and label values. */
+export function validateJoinNames(names: JoinNames): void {
+  for (const [field, value] of [
+    ['member', names.member],
+    ['host', names.host],
+    ['namespace', names.namespace],
+  ] as const) {
+    if (value.length > 63 || !dnsLabel.test(value)) {
+      throw new InvalidSpecError(`join ${field} name "${value}" is not a DNS label (lowercase letters, digits and "-", at most 63)`, {
+        resource: `${names.member} -> ${names.host}`,
+      });
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Installs the KubeFed control plane on the host and waits until it is ready: CRDs Established,
+ * then the controller-manager Deployment Available. Re-running it changes nothing.
+ */
+import { TransientError } from '../errors.js';
+import type { KubeClient } from './client.js';
+import { ensureNamespace } from './join.js';
+import { kubeFedCrds } from './kubefed-crds.js';
+import { controllerDeployment, controllerDeploymentName, controllerPodLabels, controllerRbac, kubeFedConfig, kubeFedImage } from './plane-manifests.js';
+import { crdWaitingFor, deploymentWaitingFor, pollUntilReady } from './readiness.js';
+import type { PlaneStatus } from './types.js';
+
+/** Where to install the plane and how long to wait for it. */
+export interface InstallOptions {
+  readonly namespace: string;
+  /** Total time for install and readiness. */
+  readonly timeoutMs: number;
+  readonly pollIntervalMs: number;
+}
+
+async function firstWaiting(checks: readonly (() => Promise<string | undefined>)[]): Promise<string | undefined> {
+  for (const check of checks) {
+    const reason = await check();
+    if (reason !== undefined) return reason;
+  }
+  return undefined;
+}
+
+/** Applies the plane's objects (server-side, field manager `kfed`) and waits for readiness. */
+export async function installPlane(host: KubeClient, options: InstallOptions): Promise<PlaneStatus> {
+  const { namespace } = options;
+  const deadline = Date.now() + options.timeoutMs;
+  const wait = async (check: () => Promise<string | undefined>): Promise<void> => {
+    const reason = await pollUntilReady(check, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: options.pollIntervalMs });
+    if (reason !== undefined) {
+      throw new TransientError(`KubeFed plane in ${namespace} on ${host.endpoint} is not ready after ${options.timeoutMs / 1000}s: ${reason}`, {
+        resource: `${host.endpoint} ${namespace}`,
+      });
+    }
+  };
+
+  let changed = await ensureNamespace(host, namespace);
+  for (const crd of kubeFedCrds) changed = (await host.ensure(crd)).changed || changed;
+  const crds = kubeFedCrds.map((c) => c.metadata.name);
+  // The KubeFedConfig below is a custom resource: its CRD must be served first.
+  await wait(() => firstWaiting(crds.map((name) => () => crdWaitingFor(host, name))));
+  for (const obj of [...controllerRbac(namespace), kubeFedConfig(namespace), controllerDeployment(namespace)]) {
+    changed = (await host.ensure(obj)).changed || changed;
+  }
+  await wait(() => deploymentWaitingFor(host, namespace, controllerDeploymentName, controllerPodLabels));
+  return { namespace, crds, deployment: controllerDeploymentName, image: kubeFedImage, changed };
+}

@@ -1,0 +1,106 @@
+/**
+ * Shared pieces of the kube provider tests: local clusters that accept one static bearer token
+ * (so tests take the same `gke` code path as real GKE clusters), targets, and a listing of
+ * everything kfed labelled on a cluster, read through client-node's generated API classes.
+ */
+import * as k8s from '@kubernetes/client-node';
+import { LocalCluster } from '../../src/local/local-cluster.js';
+import type { AccessTokenSource } from '../../src/providers/gcp/types.js';
+import type { ClusterTarget } from '../../src/providers/types.js';
+import { testToolchain } from '../support/substrate.js';
+
+/** The bearer token every test cluster accepts, as the emulator's GKE clusters accept Google's. */
+export const testToken = 'kfed-kube-test-token';
+
+/** Counts calls, to prove the token is fetched at connect time. */
+export class CountingTokenSource implements AccessTokenSource {
+  calls = 0;
+  constructor(private readonly token = testToken) {}
+
+  getAccessToken(): Promise<string> {
+    this.calls++;
+    return Promise.resolve(this.token);
+  }
+}
+
+/** A local cluster whose API server accepts {@link testToken} as a cluster admin. */
+export async function createTestCluster(name: string, workdir: string, options: { readonly scheduler: boolean }): Promise<LocalCluster> {
+  return LocalCluster.create(name, {
+    toolchain: await testToolchain(),
+    workdir,
+    scheduler: options.scheduler,
+    nodes: options.scheduler ? 1 : 0,
+    staticTokens: [{ token: testToken, user: 'kfed-test', groups: ['system:masters'] }],
+  });
+}
+
+/** The cluster as a `gke` target: endpoint and base64 PEM CA, the token comes from the source. */
+export function gkeTarget(cluster: LocalCluster): ClusterTarget {
+  return { kind: 'gke', name: cluster.name, endpoint: cluster.info.endpoint, caCertificate: Buffer.from(cluster.info.caCertificate).toString('base64') };
+}
+
+/** The cluster as a `kubeconfig` target, through the file kwokctl wrote. */
+export function kubeconfigTarget(cluster: LocalCluster): ClusterTarget {
+  return { kind: 'kubeconfig', name: cluster.name, context: `kwok-${cluster.name}`, kubeconfig: cluster.info.kubeconfigPath };
+}
+
+const managed = { labelSelector: 'app.kubernetes.io/managed-by=kfed' };
+
+function rows(kind: string, items: readonly { metadata?: k8s.V1ObjectMeta }[]): string[] {
+  return items.map((i) => `${kind} ${i.metadata?.namespace ? `${i.metadata.namespace}/` : ''}${i.metadata?.name ?? '?'}@${i.metadata?.resourceVersion ?? '?'}`);
+}
+
+async function customObjects(kc: k8s.KubeConfig, plural: string): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const list = (await kc.makeApiClient(k8s.CustomObjectsApi).listClusterCustomObject({ group: 'core.kubefed.io', version: 'v1beta1', plural, ...managed })) as {
+        items: { metadata?: k8s.V1ObjectMeta }[];
+      };
+      return rows(plural, list.items);
+    } catch (err) {
+      // The CRD is not installed on this cluster: nothing of that kind exists.
+      if (err instanceof k8s.ApiException && err.code === 404) return [];
+      // A CRD installed a moment ago answers 429 "storage is (re)initializing" for a second.
+      if (err instanceof k8s.ApiException && err.code === 429 && attempt < 20) {
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+/**
+ * Every object labelled `app.kubernetes.io/managed-by=kfed`, as sorted
+ * `Kind namespace/name@resourceVersion` rows: equal snapshots mean nothing was created,
+ * deleted or written.
+ */
+export async function managedObjects(kc: k8s.KubeConfig): Promise<string[]> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
+  const all = [
+    rows('Namespace', (await core.listNamespace(managed)).items),
+    rows('ServiceAccount', (await core.listServiceAccountForAllNamespaces(managed)).items),
+    rows('Secret', (await core.listSecretForAllNamespaces(managed)).items),
+    rows('ConfigMap', (await core.listConfigMapForAllNamespaces(managed)).items),
+    rows('ClusterRole', (await rbac.listClusterRole(managed)).items),
+    rows('ClusterRoleBinding', (await rbac.listClusterRoleBinding(managed)).items),
+    rows('Role', (await rbac.listRoleForAllNamespaces(managed)).items),
+    rows('RoleBinding', (await rbac.listRoleBindingForAllNamespaces(managed)).items),
+    rows('Deployment', (await kc.makeApiClient(k8s.AppsV1Api).listDeploymentForAllNamespaces(managed)).items),
+    rows('CustomResourceDefinition', (await kc.makeApiClient(k8s.ApiextensionsV1Api).listCustomResourceDefinition(managed)).items),
+    await customObjects(kc, 'kubefedclusters'),
+    await customObjects(kc, 'kubefedconfigs'),
+  ];
+  return all.flat().sort();
+}
+
+/** Rows without resourceVersions, for "which objects exist" assertions. */
+export function names(rowsWithVersions: readonly string[]): string[] {
+  return rowsWithVersions.map((r) => r.replace(/@.*$/, ''));
+}
+
+/** Decodes a base64 Secret value. */
+export function decode(value: string | undefined): string {
+  return Buffer.from(value ?? '', 'base64').toString('utf8');
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 import { onExitCleanup } from './child-registry.js';
+import { withCreateLock } from './create-lock.js';
 import { execOk, exec } from './exec.js';
 import type { Toolchain } from './tools.js';
 import { versions } from './tools.js';
@@ -102,7 +103,7 @@ export class LocalCluster {
     }
     for (const [key, value] of Object.entries(extra)) args.push('--extra-args', `kube-apiserver=${key}=${value}`);
     try {
-      await execOk(options.toolchain.kwokctl, args, { env, timeoutMs: 300_000 });
+      await withCreateLock(() => execOk(options.toolchain.kwokctl, args, { env, timeoutMs: 300_000 }));
     } catch (err) {
       // A half-created cluster would hold ports and processes: remove it before reporting.
       await exec(options.toolchain.kwokctl, ['delete', 'cluster', '--name', name], { env });

@@ -26,7 +26,7 @@ export default tseslint.config(
     // Workflow code runs in Temporal's deterministic sandbox: no Node builtins, no I/O modules.
     files: ['src/workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: [
@@ -39,7 +39,8 @@ export default tseslint.config(
             '@temporalio/worker',
             '@temporalio/activity',
           ],
-          patterns: [{ group: ['**/providers/**', '**/emulator/**', '**/local/**'], message: 'Workflows orchestrate only; import activity types instead.' }],
+          // Types from providers are fine (plain data shapes); their code is not.
+          patterns: [{ group: ['**/providers/**', '**/emulator/**', '**/local/**'], message: 'Workflows orchestrate only; import activity types instead.', allowTypeImports: true }],
         },
       ],
     },

@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { federationSchema } from './schema.js';
+import { apiVersion, federationSchema, kind, type FederationSpecInput } from './schema.js';
 import { checkRules } from './rules.js';
 import type { FederationSpec } from './types.js';
 
@@ -35,7 +35,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function zodIssues(error: z.ZodError): SpecIssue[] {
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = raw;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function zodIssues(error: z.ZodError, raw: unknown): SpecIssue[] {
   const issues: SpecIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -45,7 +54,7 @@ function zodIssues(error: z.ZodError): SpecIssue[] {
       continue;
     }
     let message = issue.message;
-    if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
+    if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) message = 'is required';
     issues.push({ path: formatPath(issue.path), message });
   }
   return issues;
@@ -57,7 +66,7 @@ function zodIssues(error: z.ZodError): SpecIssue[] {
  */
 export function validateSpec(raw: unknown, source = 'spec'): FederationSpec {
   const parsed = federationSchema.safeParse(raw);
-  if (!parsed.success) throw new SpecError(zodIssues(parsed.error), source);
+  if (!parsed.success) throw new SpecError(zodIssues(parsed.error, raw), source);
   const spec = normalize(parsed.data);
   const problems = checkRules(spec);
   if (problems.length > 0) throw new SpecError(problems, source);
@@ -96,4 +105,22 @@ export function parseSpec(text: string, source = 'spec'): FederationSpec {
     throw new SpecError([{ path: '', message: 'the file must hold a Federation object (apiVersion, kind, metadata, spec)' }], source);
   }
   return validateSpec(raw, source);
+}
+
+/** The YAML document shape of a normalized spec (the inverse of validation's normalize step). */
+export function specToDocument(spec: FederationSpec): FederationSpecInput {
+  return {
+    apiVersion,
+    kind,
+    metadata: { name: spec.name },
+    spec: {
+      project: spec.project,
+      dns: { ...spec.dns },
+      host: spec.host,
+      clusters: spec.clusters.map((c) => ({ ...c })),
+      plane: { ...spec.plane },
+      onFailure: spec.onFailure,
+      pollInterval: spec.pollInterval,
+    },
+  };
 }

@@ -26,7 +26,7 @@ export function label(max: number, what: string): z.ZodString {
 const projectId = z.string().refine((v) => v === 'local' || /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(v), {
   error: (issue) =>
     `${JSON.stringify(issue.input)} is not a GCP project id (6-30 lowercase letters, digits or hyphens, starting with a letter) nor "local"`,
-});
+}).meta({ description: 'GCP project id, or "local" for the offline emulator', pattern: '^(local|[a-z][a-z0-9-]{4,28}[a-z0-9])$' });
 
 const domainName = z.string().refine((v) => v.endsWith('.') && v.length <= 254 && v.slice(0, -1).split('.').every((l) => dnsLabel.test(l)), {
   error: (issue) => {
@@ -35,7 +35,7 @@ const domainName = z.string().refine((v) => v.endsWith('.') && v.length <= 254 &
       ? `${JSON.stringify(v)} is not a valid DNS name (labels of letters, digits and '-', at most 63 characters each)`
       : `${JSON.stringify(v)} must end with "." (a fully qualified domain, e.g. "${v}.")`;
   },
-});
+}).meta({ description: 'Fully qualified DNS name of the zone, ending with "."', pattern: '^([a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?\\.)+$' });
 
 /** Region (`us-west1`) or zone (`us-west1-a`). */
 const location = z.string().regex(/^[a-z]+-[a-z]+[0-9]+(-[a-z])?$/, {
@@ -62,7 +62,7 @@ const contextName = z.string().refine((v) => v.length <= 63 && rfc1123Label.test
       : "lowercase letters, digits and '-', at most 63 characters";
     return `${JSON.stringify(v)} is not an RFC1123 label (${hint})`;
   },
-});
+}).meta({ description: 'kube context name written to kubeconfigs (RFC1123 label; not metadata.name)', pattern: rfc1123Label.source, maxLength: 63 });
 
 export const clusterSchema = z.strictObject({
   name: label(40, ' (GKE cluster names are at most 40 characters)'),
@@ -92,7 +92,7 @@ export const federationSchema = z.strictObject({
       zone: label(63, ''),
       domain: domainName,
     }),
-    host: z.string(),
+    host: z.string().meta({ description: 'Name of the cluster that runs the control plane (one of clusters[].name)' }),
     clusters: z.array(clusterSchema).min(1, { error: 'at least one cluster is required' }),
     plane: planeSchema.default({ type: 'kubefed', namespace: 'kube-federation-system' }),
     onFailure: z.enum(['keep', 'teardown'], { error: (issue) => `${JSON.stringify(issue.input)} must be "keep" or "teardown"` }).default('keep'),
@@ -101,7 +101,7 @@ export const federationSchema = z.strictObject({
      * quota, so real projects poll every 15 s; the offline emulator answers fast.
      * @default 15s (1s for project "local")
      */
-    pollInterval: duration.optional(),
+    pollInterval: duration.optional().meta({ description: 'GKE polling interval while a cluster provisions (default 15s; 1s for project local)' }),
   }),
 });
 

@@ -1,0 +1,66 @@
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
+import { workflowIds } from '../../shared.js';
+import type { teardown, TeardownSummary } from '../../workflows/teardown.js';
+import { fileFlag, outputFlag, parseCommand, requireName, waitFlag } from '../args.js';
+import { connectClient } from '../connect.js';
+import { ExitCode, ExitError } from '../errors.js';
+import { followRun } from '../follow.js';
+import { parseOutputFormat, printJson } from '../output.js';
+import { ProgressPrinter } from '../progress-view.js';
+import { specOf } from '../spec-of-run.js';
+import { runLink } from '../ui.js';
+
+export const help = `kfed down NAME [-f FILE] [--wait] [-o json]
+
+Tears the federation down: unjoins every member, deletes the clusters kfed created and the DNS
+zone. Works on partial state (a run that failed or never finished). The spec comes from -f FILE
+or from the federation's last run. An open federate run is cancelled first.`;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommand(argv, { ...fileFlag, ...waitFlag, ...outputFlag });
+  const name = requireName(positionals);
+  const format = parseOutputFormat(values.output);
+  const { client, settings, close } = await connectClient();
+  try {
+    const spec = await specOf(client, name, values.file);
+    const upHandle = client.workflow.getHandle(workflowIds.federation(name));
+    const up = await upHandle.describe().catch(() => undefined);
+    if (up?.status.name === 'RUNNING') {
+      if (format !== 'json') console.log(`cancelling the open federate run ${up.runId} first…`);
+      await upHandle.cancel();
+      await upHandle.result().catch(() => undefined);
+    }
+    const workflowId = workflowIds.teardown(name);
+    const handle = await client.workflow.start<typeof teardown>('teardown', {
+      taskQueue: settings.taskQueue,
+      workflowId,
+      args: [spec],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      staticSummary: `teardown ${name}`,
+    });
+    const description = await handle.describe();
+    const link = runLink(settings.namespace, workflowId, description.runId);
+    if (format !== 'json') {
+      console.log(`started ${workflowId} (run ${description.runId})`);
+      if (link) console.log(`Temporal UI: ${link}`);
+    }
+    if (!values.wait) {
+      if (format === 'json') printJson({ workflowId, runId: description.runId, ui: link });
+      else console.log(`follow it with: kfed watch ${name} --teardown`);
+      return;
+    }
+    const outcome = await followRun<TeardownSummary>(handle, format === 'json' ? undefined : new ProgressPrinter());
+    if (format === 'json') printJson({ workflowId, runId: description.runId, ...outcome });
+    if (outcome.status !== 'COMPLETED') {
+      if (format !== 'json') console.error(`kfed: ${workflowId} ${outcome.status.toLowerCase()}: ${outcome.error}`);
+      throw new ExitError(ExitCode.RunFailed);
+    }
+    if (format !== 'json') {
+      const clusters = Object.entries(outcome.result.clusters).map(([c, r]) => `${c} ${r}`).join(', ');
+      console.log(`\nfederation ${name} torn down: clusters ${clusters || 'none'}; zone ${outcome.result.zone}`);
+    }
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,42 @@
+import { parseCommand } from '../args.js';
+import { UsageError } from '../errors.js';
+
+export const help = `kfed emulator [--port P] [--state FILE | --state-dir DIR] [--provisioning-delay-ms MS] [--delete-clusters-on-exit]
+
+Runs the offline Google Cloud emulator: Cloud DNS v1 REST (and its admin API) on port P, GKE
+ClusterManager v1 gRPC on P+1. Every emulated GKE cluster is a real local Kubernetes cluster
+(kwok). State (zones, clusters, operations, the access token) lives in FILE's directory and
+survives a restart; clusters keep running between runs unless --delete-clusters-on-exit.
+It prints the variables that point kfed at it (KFED_DNS_ENDPOINT, KFED_GKE_ENDPOINT,
+KFED_GCP_ACCESS_TOKEN_FILE). Stops on Ctrl-C / SIGTERM.`;
+
+function nonNegative(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseCommand(
+    argv,
+    {
+      port: { type: 'string', short: 'p' },
+      state: { type: 'string' },
+      'state-dir': { type: 'string' },
+      'provisioning-delay-ms': { type: 'string' },
+      'delete-clusters-on-exit': { type: 'boolean' },
+    },
+    0,
+  );
+  const port = nonNegative(values.port, 'port');
+  const delay = nonNegative(values['provisioning-delay-ms'], 'provisioning-delay-ms');
+  const { runEmulator } = await import('../../emulator/main.js');
+  await runEmulator({
+    ...(port !== undefined ? { port } : {}),
+    ...(values.state ? { stateFile: values.state } : {}),
+    ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
+    ...(delay !== undefined ? { provisioningDelayMs: delay } : {}),
+    deleteClustersOnExit: values['delete-clusters-on-exit'] ?? false,
+  });
+}

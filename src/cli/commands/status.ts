@@ -1,0 +1,106 @@
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { workflowIds } from '../../shared.js';
+import type { FederationSummary } from '../../workflows/federate.js';
+import { conditions, type FederationProgress } from '../../workflows/progress.js';
+import { outputFlag, parseCommand } from '../args.js';
+import { connectClient } from '../connect.js';
+import { ExitCode, ExitError } from '../errors.js';
+import { queryProgress } from '../follow.js';
+import { age, parseOutputFormat, printJson, seconds, table } from '../output.js';
+import { runLink } from '../ui.js';
+
+export const help = `kfed status [NAME] [-o json]
+
+Without NAME: every federation's latest run. With NAME: its clusters (NAME STATUS AGE, like
+\`kubectl get clusters\`), the state of every step and the conditions.`;
+
+/** The summary table printed after a successful run. */
+export function printSummary(summary: FederationSummary): void {
+  console.log(`\nfederation ${summary.federation} is ready (${seconds(summary.finishedAt - summary.startedAt)}): zone ${summary.zone.name} for ${summary.zone.dnsName}, ${summary.plane.type} in ${summary.plane.namespace} on ${summary.host}`);
+  console.log(
+    table(
+      ['NAME', 'CONTEXT', 'LOCATION', 'ENDPOINT', 'CA SHA256'],
+      summary.clusters.map((c) => [c.name, c.context, c.location, c.endpoint, `${c.caFingerprint.slice(0, 17)}…`]),
+    ),
+  );
+}
+
+function printProgress(progress: FederationProgress, now: number): void {
+  const clusterAge = (name: string): string => {
+    const started = progress.steps.find((s) => s.id === `cluster:${name}`)?.startedAt;
+    return started === undefined ? '' : age(started, now);
+  };
+  console.log(table(['NAME', 'CONTEXT', 'LOCATION', 'STATUS', 'AGE'], progress.clusters.map((c) => [c.name, c.context, c.location, c.status, clusterAge(c.name)])));
+  console.log('');
+  console.log(
+    table(
+      ['STEP', 'STATE', 'TIME', 'NOTE'],
+      progress.steps.map((s) => [
+        s.title,
+        s.state,
+        s.startedAt === undefined ? '' : seconds((s.finishedAt ?? now) - s.startedAt),
+        (s.message ?? '').slice(0, 100),
+      ]),
+    ),
+  );
+  console.log('');
+  console.log(conditions(progress).map((c) => `${c.type}=${c.status}${c.status === 'True' ? '' : ` (${c.reason}: ${c.message})`}`).join('\n'));
+}
+
+async function latestRuns(client: Client): Promise<WorkflowExecutionInfo[]> {
+  const latest = new Map<string, WorkflowExecutionInfo>();
+  for await (const info of client.workflow.list({ query: "WorkflowType = 'federate'" })) {
+    const seen = latest.get(info.workflowId);
+    if (!seen || info.startTime > seen.startTime) latest.set(info.workflowId, info);
+  }
+  return [...latest.values()].sort((a, b) => a.workflowId.localeCompare(b.workflowId));
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommand(argv, { ...outputFlag });
+  const format = parseOutputFormat(values.output);
+  const { client, settings, close } = await connectClient();
+  try {
+    const name = positionals[0];
+    if (!name) {
+      const runs = await latestRuns(client);
+      if (format === 'json') {
+        printJson(runs.map((r) => ({ federation: r.workflowId.replace(/^kfed-/, ''), workflowId: r.workflowId, runId: r.runId, status: r.status.name, startTime: r.startTime, closeTime: r.closeTime })));
+        return;
+      }
+      if (runs.length === 0) {
+        console.log('no federations yet; start one with: kfed up -f FILE');
+        return;
+      }
+      console.log(table(['NAME', 'STATUS', 'AGE', 'RUN'], runs.map((r) => [r.workflowId.replace(/^kfed-/, ''), r.status.name, age(r.startTime.getTime()), r.runId])));
+      return;
+    }
+    const handle = client.workflow.getHandle(workflowIds.federation(name));
+    const description = await handle.describe().catch(() => undefined);
+    if (!description) {
+      console.error(`kfed: no federation named ${name}; start one with: kfed up -f FILE`);
+      throw new ExitError(ExitCode.BadInput);
+    }
+    const progress = await queryProgress(handle);
+    const link = runLink(settings.namespace, description.workflowId, description.runId);
+    if (format === 'json') {
+      printJson({
+        federation: name,
+        workflowId: description.workflowId,
+        runId: description.runId,
+        status: description.status.name,
+        startTime: description.startTime,
+        closeTime: description.closeTime,
+        conditions: progress ? conditions(progress) : undefined,
+        progress,
+        ui: link,
+      });
+      return;
+    }
+    console.log(`federation ${name}: run ${description.status.name} since ${age(description.startTime.getTime())}${link ? ` — ${link}` : ''}\n`);
+    if (progress) printProgress(progress, description.closeTime?.getTime() ?? Date.now());
+    else console.log('(no worker answered the progress query; start one with `npm run worker` to see steps)');
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,32 @@
+import { workflowIds } from '../../shared.js';
+import { parseCommand, requireName } from '../args.js';
+import { connectClient } from '../connect.js';
+import { ExitCode, ExitError } from '../errors.js';
+import { followRun } from '../follow.js';
+import { ProgressPrinter } from '../progress-view.js';
+
+export const help = `kfed watch NAME [--teardown]
+
+Shows the live progress of the federation's current (or last) run until it ends. Ctrl-C stops
+watching; the run goes on. --teardown follows the teardown run instead.`;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseCommand(argv, { teardown: { type: 'boolean' } });
+  const name = requireName(positionals);
+  const { client, close } = await connectClient();
+  try {
+    const workflowId = values.teardown ? workflowIds.teardown(name) : workflowIds.federation(name);
+    const handle = client.workflow.getHandle(workflowId);
+    if (!(await handle.describe().catch(() => undefined))) {
+      console.error(`kfed: no run ${workflowId}; start one with: kfed up -f FILE`);
+      throw new ExitError(ExitCode.BadInput);
+    }
+    const outcome = await followRun(handle, new ProgressPrinter());
+    if (outcome.status !== 'COMPLETED') {
+      console.error(`kfed: ${workflowId} ${outcome.status.toLowerCase()}: ${outcome.error}`);
+      throw new ExitError(ExitCode.RunFailed);
+    }
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,35 @@
+/** Small terminal output helpers shared by the commands. */
+
+/** Output format chosen with `-o`. */
+export type OutputFormat = 'table' | 'json';
+
+export function parseOutputFormat(value: string | undefined): OutputFormat {
+  if (value === undefined || value === 'table' || value === 'wide') return 'table';
+  if (value === 'json') return 'json';
+  throw new Error(`unknown output format "${value}" (use -o json or -o table)`);
+}
+
+/** Left-aligned columns like kubectl: header row, then one row per item. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('   ').trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+/** Human age like kubectl: 45s, 12m, 3h, 2d. */
+export function age(fromMs: number, nowMs: number = Date.now()): string {
+  const s = Math.max(0, Math.round((nowMs - fromMs) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86400)}d`;
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+export function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}

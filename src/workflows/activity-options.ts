@@ -1,0 +1,59 @@
+/**
+ * Every activity timeout and retry policy, declared once. Each `proxyActivities` call in the
+ * workflows uses one of these profiles.
+ */
+import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+
+/**
+ * Failure types a retry cannot fix: the providers' permanent errors. Everything else
+ * (TransientError, plain errors, lost workers) is retried.
+ */
+export const nonRetryableErrorTypes = ['ConflictError', 'InvalidSpecError', 'PermissionError', 'ResourceFailedError', 'SpecError'];
+
+/** Transient API errors: quick first retry, backing off to 30 s (quota errors need room). */
+const apiRetry: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  nonRetryableErrorTypes,
+};
+
+/** One API call (create/get/delete). Short start-to-close so a lost worker is noticed fast. */
+export const short: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '15m',
+  retry: apiRetry,
+};
+
+/**
+ * Steps that wait inside the activity (plane init waits for its Deployment; join waits for the
+ * token Secret). They heartbeat, so a dead worker is detected within `heartbeatTimeout`.
+ */
+export const kubeWait: ActivityOptions = {
+  startToCloseTimeout: '10m',
+  heartbeatTimeout: '20s',
+  scheduleToCloseTimeout: '30m',
+  retry: apiRetry,
+};
+
+/**
+ * Polling a long operation: the activity throws until done and the server retries it every
+ * `pollInterval` (TS samples polling/infrequent). Only the final attempt lands in history, and
+ * GKE's quota sees one call per interval. GKE creates take 3-15 min, up to 45 (Terraform's
+ * create timeout is 40 min).
+ */
+export function waitReady(pollInterval: string): ActivityOptions {
+  return {
+    startToCloseTimeout: '30s',
+    scheduleToCloseTimeout: '45m',
+    retry: { initialInterval: pollInterval, backoffCoefficient: 1, maximumInterval: pollInterval, nonRetryableErrorTypes },
+  };
+}
+
+/** Cluster deletion polling: GKE deletes take a few minutes. */
+export function waitDeleted(pollInterval: string): ActivityOptions {
+  return { ...waitReady(pollInterval), scheduleToCloseTimeout: '30m' };
+}
+
+/** Child workflows (one per cluster): bounded by the wait above plus the create call. */
+export const childWorkflowTimeout = '60m';

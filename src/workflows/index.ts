@@ -1,0 +1,5 @@
+// The workflows a kfed worker registers (bundled by Temporal's workflow bundler).
+export { federate } from './federate.js';
+export { provisionCluster } from './provision-cluster.js';
+export { teardown } from './teardown.js';
+export { rebuild } from './rebuild.js';

@@ -1,0 +1,21 @@
+import { executeChild } from '@temporalio/workflow';
+import type { FederationSpec } from '../spec/types.js';
+import { workflowIds } from '../shared.js';
+import { federate, type FederationSummary } from './federate.js';
+import { teardown, type TeardownSummary } from './teardown.js';
+
+export interface RebuildSummary {
+  readonly teardown: TeardownSummary;
+  readonly federate: FederationSummary;
+}
+
+/**
+ * Tears a federation down and builds it again: what scheduled nightly rebuilds run. Both halves
+ * are child workflows under the federation's usual ids, so a rebuild can never overlap a manual
+ * `kfed up` or `kfed down` of the same federation (Temporal refuses a second open run).
+ */
+export async function rebuild(spec: FederationSpec): Promise<RebuildSummary> {
+  const down = await executeChild(teardown, { workflowId: workflowIds.teardown(spec.name), args: [spec], staticSummary: `rebuild ${spec.name}: teardown` });
+  const up = await executeChild(federate, { workflowId: workflowIds.federation(spec.name), args: [spec], staticSummary: `rebuild ${spec.name}: federate` });
+  return { teardown: down, federate: up };
+}

@@ -1,0 +1,143 @@
+import { log, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import type { Activities, ClusterAccess } from '../activities/index.js';
+import type { ClusterTarget } from '../providers/types.js';
+import type { ClusterSpec, FederationSpec } from '../spec/types.js';
+import { progressQuery } from '../shared.js';
+import { kubeWait, short, waitDeleted } from './activity-options.js';
+import { rootMessage } from './failures.js';
+import { failStep, finishRun, finishStep, newProgress, renderDetails, skipStep, startStep, updateCluster, type FederationProgress } from './progress.js';
+
+export interface TeardownSummary {
+  readonly federation: string;
+  /** Per cluster: deleted, absent (never created or already gone) or kept (not created by kfed). */
+  readonly clusters: Readonly<Record<string, 'deleted' | 'absent' | 'kept'>>;
+  readonly zone: 'deleted' | 'absent';
+}
+
+interface ClusterState {
+  readonly spec: ClusterSpec;
+  readonly status: string;
+  readonly owned: boolean;
+  readonly access?: ClusterAccess;
+}
+
+/**
+ * Removes a federation: unjoin every member, delete the clusters kfed created (in parallel),
+ * then the DNS zone (records first). Works on partial state: anything never created or already
+ * gone is skipped, so it also cleans up after a run that never finished.
+ */
+export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
+  const progress: FederationProgress = newProgress(spec, 'teardown', Date.now());
+  setHandler(progressQuery, () => progress);
+  const publish = (): void => {
+    setCurrentDetails(renderDetails(progress, Date.now()));
+  };
+  const act = (summary: string, options = short) => proxyActivities<Activities>({ ...options, summary });
+  const where = (c: ClusterSpec) => ({ project: spec.project, location: c.location, name: c.name });
+
+  try {
+    // What exists now decides what to do; nothing is assumed from the federate run.
+    const states: ClusterState[] = await Promise.all(
+      spec.clusters.map(async (c) => {
+        const { status, owned } = await act(`describe cluster ${c.name}`).describeCluster(where(c));
+        updateCluster(progress, c.name, { status });
+        const access = status === 'RUNNING' || status === 'RECONCILING' || status === 'DEGRADED' ? await act(`read endpoint of ${c.name}`).clusterAccess(where(c)) : undefined;
+        return { spec: c, status, owned, access };
+      }),
+    );
+    publish();
+    const target = (s: ClusterState): ClusterTarget | undefined =>
+      s.access ? { kind: 'gke', name: s.spec.name, endpoint: s.access.endpoint, caCertificate: s.access.caCertificate } : undefined;
+    const hostState = states.find((s) => s.spec.name === spec.host);
+    const host = hostState ? target(hostState) : undefined;
+
+    await Promise.all(
+      states.map(async (s) => {
+        const id = `unjoin:${s.spec.name}`;
+        const member = target(s);
+        if (!member) {
+          skipStep(progress, id, Date.now(), `cluster is ${s.status}`);
+          return;
+        }
+        startStep(progress, id, Date.now());
+        publish();
+        try {
+          const names = { member: s.spec.context, host: spec.name, namespace: spec.plane.namespace };
+          if (host) await act(`unjoin ${s.spec.context}`, kubeWait).unjoinCluster({ host, member, names });
+          // A cluster that survives teardown keeps no trace of this federation.
+          if (!s.owned) await act(`remove kube-dns federations entry on ${s.spec.name}`).removeDnsConfig({ target: member, federation: spec.name });
+          finishStep(progress, id, Date.now(), host ? undefined : 'host gone; member side only');
+        } catch (err) {
+          // Clusters about to be deleted need no clean unjoin; one that stays does.
+          if (s.owned) {
+            log.warn('unjoin failed on a cluster that is deleted next; continuing', { cluster: s.spec.name, error: rootMessage(err) });
+            finishStep(progress, id, Date.now(), `ignored (cluster is deleted next): ${rootMessage(err)}`);
+          } else {
+            failStep(progress, id, Date.now(), rootMessage(err));
+            throw err;
+          }
+        } finally {
+          publish();
+        }
+      }),
+    );
+
+    const clusterResults: Record<string, 'deleted' | 'absent' | 'kept'> = {};
+    const deletions = await Promise.allSettled(
+      states.map(async (s) => {
+        const id = `delete:${s.spec.name}`;
+        if (s.status === 'ABSENT') {
+          clusterResults[s.spec.name] = 'absent';
+          skipStep(progress, id, Date.now(), 'does not exist');
+          return;
+        }
+        if (!s.owned) {
+          clusterResults[s.spec.name] = 'kept';
+          skipStep(progress, id, Date.now(), 'not created by kfed; left in place');
+          return;
+        }
+        startStep(progress, id, Date.now());
+        updateCluster(progress, s.spec.name, { status: 'STOPPING' });
+        publish();
+        try {
+          const deletion = await act(`delete cluster ${s.spec.name}`).deleteCluster(where(s.spec));
+          const wait = waitDeleted(spec.pollInterval);
+          if (deletion.operation) {
+            await act(`wait for ${s.spec.name}: STOPPING`, wait).awaitOperation({ operation: deletion.operation, what: `delete cluster ${s.spec.name}` });
+          }
+          await act(`wait for ${s.spec.name} to disappear`, wait).awaitClusterGone(where(s.spec));
+          clusterResults[s.spec.name] = 'deleted';
+          updateCluster(progress, s.spec.name, { status: 'Deleted' });
+          finishStep(progress, id, Date.now(), 'deleted');
+        } catch (err) {
+          failStep(progress, id, Date.now(), rootMessage(err));
+          throw err;
+        } finally {
+          publish();
+        }
+      }),
+    );
+    const failedDeletion = deletions.find((d): d is PromiseRejectedResult => d.status === 'rejected');
+    if (failedDeletion) throw failedDeletion.reason;
+
+    startStep(progress, 'delete-zone', Date.now());
+    publish();
+    let zone: 'deleted' | 'absent';
+    try {
+      const result = await act(`delete DNS zone ${spec.dns.zone}`).deleteZone({ project: spec.project, zone: spec.dns.zone });
+      zone = result.deleted ? 'deleted' : 'absent';
+      finishStep(progress, 'delete-zone', Date.now(), zone);
+    } catch (err) {
+      failStep(progress, 'delete-zone', Date.now(), rootMessage(err));
+      throw err;
+    }
+
+    finishRun(progress, 'Succeeded', Date.now());
+    publish();
+    return { federation: spec.name, clusters: clusterResults, zone };
+  } catch (err) {
+    finishRun(progress, 'Failed', Date.now());
+    publish();
+    throw err;
+  }
+}

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { federationJsonSchema } from '../../src/spec/json-schema.js';
+import { formatIssue, parseSpec, SpecError, specToDocument, validateSpec } from '../../src/spec/parse.js';
+
+const exampleText = readFileSync(new URL('../../examples/federation.yaml', import.meta.url), 'utf8');
+
+/** The seed federation as a plain document, for mutating one field per case. */
+function seed(): Record<string, unknown> & { metadata: Record<string, unknown>; spec: Record<string, unknown> & { clusters: Record<string, unknown>[]; dns: Record<string, unknown> } } {
+  return {
+    apiVersion: 'kfed.dev/v1alpha1',
+    kind: 'Federation',
+    metadata: { name: 'kfed' },
+    spec: {
+      project: 'my-project',
+      dns: { zone: 'kfed', domain: 'infra.mycompany.com.' },
+      host: 'west-cluster',
+      clusters: [
+        { name: 'west-cluster', context: 'west-coast', location: 'us-west1-a', nodes: 3, machineType: 'e2-standard-2' },
+        { name: 'east-cluster', context: 'east-coast', location: 'us-east1-b' },
+      ],
+    },
+  };
+}
+
+function cluster(doc: ReturnType<typeof seed>, index: number): Record<string, unknown> {
+  const found = doc.spec.clusters[index];
+  if (!found) throw new Error(`seed has no cluster ${index}`);
+  return found;
+}
+
+function problems(doc: unknown): string[] {
+  try {
+    validateSpec(doc);
+  } catch (err) {
+    if (err instanceof SpecError) return err.issues.map(formatIssue);
+    throw err;
+  }
+  return [];
+}
+
+describe('spec validation', () => {
+  it('accepts the example and fills defaults', () => {
+    const spec = parseSpec(exampleText);
+    expect(spec).toMatchObject({ name: 'kfed', project: 'local', host: 'west-cluster', onFailure: 'keep', pollInterval: '1s' });
+    expect(spec.plane).toEqual({ type: 'kubefed', namespace: 'kube-federation-system' });
+    expect(spec.clusters.map((c) => [c.name, c.context, c.nodes, c.machineType])).toEqual([
+      ['west-cluster', 'west-coast', 1, 'e2-standard-2'],
+      ['east-cluster', 'east-coast', 1, 'e2-standard-2'],
+    ]);
+  });
+
+  it('polls every 15s on real projects unless told otherwise', () => {
+    expect(validateSpec(seed()).pollInterval).toBe('15s');
+    const doc = seed();
+    doc.spec.pollInterval = '30s';
+    expect(validateSpec(doc).pollInterval).toBe('30s');
+  });
+
+  it('round-trips a normalized spec through its document form', () => {
+    const spec = validateSpec(seed());
+    expect(validateSpec(specToDocument(spec))).toEqual(spec);
+  });
+
+  const cases: [string, (d: ReturnType<typeof seed>) => void, string][] = [
+    ['GKE-style context', (d) => { cluster(d, 0).context = 'gke_p_us-west1-a_west'; }, 'spec.clusters[0].context: "gke_p_us-west1-a_west" is not an RFC1123 label (kube context names from GKE must be renamed, e.g. west)'],
+    ['typo in a field name', (d) => { cluster(d, 1).nodeCount = 3; }, 'spec.clusters[1].nodeCount: unknown field'],
+    ['unknown top-level field', (d) => { d.spec.zone = 'x'; }, 'spec.zone: unknown field'],
+    ['uppercase name', (d) => { d.metadata.name = 'Kfed'; }, 'metadata.name: "Kfed" is not an RFC1123 label'],
+    ['name too long', (d) => { d.metadata.name = 'a'.repeat(64); }, 'metadata.name: must be at most 63 characters'],
+    ['bad project', (d) => { d.spec.project = 'My_Project'; }, 'spec.project: "My_Project" is not a GCP project id'],
+    ['short project', (d) => { d.spec.project = 'abc'; }, 'spec.project: "abc" is not a GCP project id'],
+    ['domain without trailing dot', (d) => { d.spec.dns.domain = 'infra.mycompany.com'; }, 'spec.dns.domain: "infra.mycompany.com" must end with "."'],
+    ['domain with a bad label', (d) => { d.spec.dns.domain = 'in_fra.mycompany.com.'; }, 'spec.dns.domain: "in_fra.mycompany.com." is not a valid DNS name'],
+    ['zone not a label', (d) => { d.spec.dns.zone = 'Kfed Zone'; }, 'spec.dns.zone: "Kfed Zone" is not an RFC1123 label'],
+    ['host not among clusters', (d) => { d.spec.host = 'north'; }, 'spec.host: "north" is not one of the clusters (west-cluster, east-cluster)'],
+    ['no clusters', (d) => { d.spec.clusters = []; }, 'spec.clusters: at least one cluster is required'],
+    ['cluster name over 40', (d) => { cluster(d, 1).name = 'e'.repeat(41); }, 'spec.clusters[1].name: must be at most 40 characters'],
+    ['duplicate cluster name', (d) => { cluster(d, 1).name = 'west-cluster'; }, 'spec.clusters[1].name: "west-cluster" is already used by spec.clusters[0]'],
+    ['duplicate context', (d) => { cluster(d, 1).context = 'west-coast'; }, 'spec.clusters[1].context: "west-coast" is already used by spec.clusters[0]'],
+    ['context equals metadata.name', (d) => { cluster(d, 1).context = 'kfed'; }, 'spec.clusters[1].context: "kfed" equals metadata.name'],
+    ['bad location', (d) => { cluster(d, 0).location = 'west'; }, 'spec.clusters[0].location: "west" is not a GCP region or zone'],
+    ['zero nodes', (d) => { cluster(d, 0).nodes = 0; }, 'spec.clusters[0].nodes: must be a positive integer'],
+    ['fractional nodes', (d) => { cluster(d, 0).nodes = 1.5; }, 'spec.clusters[0].nodes: must be a positive integer'],
+    ['nodes as text', (d) => { cluster(d, 0).nodes = 'three'; }, 'spec.clusters[0].nodes: must be a positive integer'],
+    ['bad machine type', (d) => { cluster(d, 0).machineType = 'E2 Standard'; }, 'spec.clusters[0].machineType: "E2 Standard" is not a machine type'],
+    ['unsupported plane', (d) => { d.spec.plane = { type: 'karmada' }; }, 'spec.plane.type: "karmada" is not a supported plane (supported: kubefed)'],
+    ['bad onFailure', (d) => { d.spec.onFailure = 'delete'; }, 'spec.onFailure: "delete" must be "keep" or "teardown"'],
+    ['bad poll interval', (d) => { d.spec.pollInterval = 'often'; }, 'spec.pollInterval: "often" is not a duration'],
+    ['wrong apiVersion', (d) => { d.apiVersion = 'kfed.dev/v1'; }, 'apiVersion: "kfed.dev/v1" must be "kfed.dev/v1alpha1"'],
+    ['wrong kind', (d) => { d.kind = 'Cluster'; }, 'kind: "Cluster" must be "Federation"'],
+    ['missing project', (d) => { delete d.spec.project; }, 'spec.project: is required'],
+  ];
+
+  it.each(cases)('rejects %s with its field path', (_name, mutate, expected) => {
+    const doc = seed();
+    mutate(doc);
+    const found = problems(doc);
+    expect(found.some((p) => p.startsWith(expected)), `expected "${expected}" in:\n${found.join('\n')}`).toBe(true);
+  });
+
+  it('reports every problem at once, not just the first', () => {
+    const doc = seed();
+    doc.metadata.name = 'Bad';
+    doc.spec.project = 'x';
+    cluster(doc, 0).nodes = -1;
+    cluster(doc, 1).extra = true;
+    expect(problems(doc)).toHaveLength(4);
+  });
+
+  it('names the line of a YAML syntax error', () => {
+    const broken = exampleText.replace('  host: west-cluster', '  host: [west-cluster');
+    expect(() => parseSpec(broken)).toThrow(/line \d+, column \d+/);
+  });
+
+  it('rejects a duplicate key instead of keeping the last one', () => {
+    expect(() => parseSpec(`${exampleText}\nkind: Federation\n`)).toThrow(/line \d+.*[Mm]ap keys must be unique/);
+  });
+
+  it('rejects a file that is not an object', () => {
+    expect(() => parseSpec('- a\n- b\n')).toThrow(/must hold a Federation object/);
+  });
+
+  it('accepts YAML written from a valid document', () => {
+    expect(parseSpec(stringify(seed())).clusters).toHaveLength(2);
+  });
+});
+
+describe('published JSON Schema', () => {
+  it('is current with the zod schema (regenerate with npm run schema)', () => {
+    const committed: unknown = JSON.parse(readFileSync(new URL('../../schema/federation.schema.json', import.meta.url), 'utf8'));
+    expect(committed).toEqual(federationJsonSchema());
+  });
+
+  it('forbids unknown fields and requires the essentials', () => {
+    const schema = federationJsonSchema() as { additionalProperties: boolean; required: string[] };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+  });
+});

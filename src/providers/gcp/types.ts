@@ -16,13 +16,24 @@ export interface DnsProvider {
   /**
    * Creates the zone, or adopts an existing zone of that name with the same DNS name.
    * A retried create never makes two zones. Throws ConflictError when a zone of that name has
-   * another DNS name.
+   * another DNS name. Zones kfed creates carry the label `managed-by: kfed`.
+   * `requestId` (e.g. the workflow ID) goes into the create's idempotency key: retries must
+   * share it, a deliberate re-creation after a delete should not.
    */
-  ensureZone(project: string, zone: string, domain: string): Promise<ZoneInfo & { readonly created: boolean }>;
+  ensureZone(
+    project: string,
+    zone: string,
+    domain: string,
+    options?: { readonly requestId?: string },
+  ): Promise<ZoneInfo & { readonly created: boolean }>;
   /** The zone, or undefined when it does not exist (read-only; used by plans). */
   getZone(project: string, zone: string): Promise<ZoneInfo | undefined>;
-  /** Deletes every record except NS/SOA, then the zone. An absent zone is success (`deleted: false`). */
-  deleteZone(project: string, zone: string): Promise<{ readonly deleted: boolean }>;
+  /**
+   * Deletes every record except the apex NS/SOA, then the zone. An absent zone is success
+   * (`deleted: false, reason: 'absent'`). A zone without the `managed-by: kfed` label is left
+   * alone (`reason: 'not-owned'`), like clusters: an adopted zone may hold a user's records.
+   */
+  deleteZone(project: string, zone: string): Promise<{ readonly deleted: boolean; readonly reason?: 'absent' | 'not-owned' }>;
 }
 
 /** GKE cluster status values (google.container.v1.Cluster.Status). */

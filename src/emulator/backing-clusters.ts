@@ -1,0 +1,91 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { exec } from '../local/exec.js';
+import type { LocalCluster as LocalClusterType, LocalClusterInfo, LocalClusterOptions } from '../local/local-cluster.js';
+import type { Toolchain } from '../local/tools.js';
+import { waitFor } from '../local/wait.js';
+
+/** What an emulated GKE cluster needs from its backing cluster. */
+export interface BackingSpec {
+  readonly name: string;
+  readonly nodes: number;
+  readonly scheduler: boolean;
+}
+
+/**
+ * The real local clusters behind emulated GKE clusters, all in one kwokctl work directory.
+ * They are created with `deleteOnExit: false` so they outlive an emulator restart, and every
+ * kube-apiserver accepts the emulator's access token (group system:masters), as a GKE cluster
+ * accepts a Google access token.
+ */
+/**
+ * LocalCluster, loaded on first use: it pulls in @kubernetes/client-node (seconds to load on a
+ * busy machine), which an emulator serving only Cloud DNS never needs.
+ */
+async function localCluster(): Promise<typeof LocalClusterType> {
+  return (await import('../local/local-cluster.js')).LocalCluster;
+}
+
+export class BackingClusters {
+  constructor(
+    private readonly workdir: string,
+    private readonly toolchain: () => Promise<Toolchain>,
+    private readonly accessToken: string,
+  ) {}
+
+  /**
+   * Returns a running cluster: re-attaches and starts an existing one (after a restart), or
+   * creates it. A half-made cluster (a crash during create) is removed and made again.
+   */
+  async ensureRunning(spec: BackingSpec): Promise<LocalClusterInfo> {
+    const options = await this.options(spec);
+    const LocalCluster = await localCluster();
+    if (LocalCluster.exists(spec.name, this.workdir)) {
+      try {
+        const cluster = LocalCluster.attach(spec.name, options);
+        if (!(await cluster.isReady())) {
+          await cluster.start();
+          await waitFor(`backing cluster ${spec.name}`, () => cluster.isReady(), { timeoutMs: 120_000, intervalMs: 500 });
+        }
+        return cluster.info;
+      } catch {
+        await this.delete(spec.name);
+      }
+    }
+    const cluster = await LocalCluster.create(spec.name, options);
+    return cluster.info;
+  }
+
+  /** Stops and removes the cluster; absent is fine. */
+  async delete(name: string): Promise<void> {
+    const dir = join(this.workdir, 'clusters', name);
+    if (!existsSync(dir)) return;
+    const toolchain = await this.toolchain();
+    const LocalCluster = await localCluster();
+    try {
+      await LocalCluster.attach(name, { toolchain, workdir: this.workdir }).delete();
+    } catch {
+      // No kubeconfig yet (a crash mid-create): kwokctl still knows how to stop what started.
+      await exec(toolchain.kwokctl, ['delete', 'cluster', '--name', name], { env: { ...process.env, KWOK_WORKDIR: this.workdir } });
+    }
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(join(this.workdir, `${name}-static-tokens.csv`), { force: true });
+  }
+
+  /** Names of every backing cluster in the work directory (including orphans). */
+  names(): string[] {
+    const dir = join(this.workdir, 'clusters');
+    return existsSync(dir) ? readdirSync(dir) : [];
+  }
+
+  private async options(spec: BackingSpec): Promise<LocalClusterOptions> {
+    return {
+      toolchain: await this.toolchain(),
+      workdir: this.workdir,
+      nodes: spec.nodes,
+      scheduler: spec.scheduler,
+      staticTokens: [{ token: this.accessToken, user: 'kfed-emulator', groups: ['system:masters'] }],
+      deleteOnExit: false,
+    };
+  }
+}

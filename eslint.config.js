@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 export default tseslint.config(
-  { ignores: ['scratch/', 'dist/', 'node_modules/', '.kfed/', 'tools/', 'test/histories/', 'bench/results*', 'chaos/results*'] },
+  { ignores: ['scratch/', 'bin/', 'dist/', 'node_modules/', '.kfed/', 'tools/', 'test/histories/', 'bench/results*', 'chaos/results*'] },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { freePort } from './ports.js';
 import { localDir, localEnv, processAlive, readLocalState, writeLocalState, type LocalState } from './state.js';
 import { TemporalDevServer, isTemporalServing } from './temporal-dev-server.js';
+import { taskQueuePollers } from './task-queue.js';
 import { projectRoot, type Toolchain } from './tools.js';
 import { waitFor } from './wait.js';
 
@@ -39,23 +38,6 @@ async function emulatorAnswers(dnsEndpoint: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function workerPolling(address: string, namespace: string, taskQueue: string): Promise<boolean> {
-  let connection: Connection | undefined;
-  try {
-    connection = await Connection.connect({ address, connectTimeout: 1000 });
-    const response = await connection.workflowService.describeTaskQueue({
-      namespace,
-      taskQueue: { name: taskQueue },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    });
-    return response.pollers.length > 0;
-  } catch {
-    return false;
-  } finally {
-    await connection?.close().catch(() => undefined);
   }
 }
 
@@ -130,7 +112,7 @@ export async function ensureLocalEnvironment(options: EnsureLocalOptions): Promi
     worker = { pid, logFile };
     await waitFor('the kfed worker', async () => {
       if (!processAlive(pid)) throw new Error(`the worker exited; see ${logFile}`);
-      return workerPolling(temporal.address, temporal.namespace, taskQueue);
+      return (await taskQueuePollers(temporal.address, temporal.namespace, taskQueue)).some((id) => id.startsWith(`${pid}@`));
     }, { timeoutMs: 60_000, intervalMs: 200 });
   }
   if (!worker) throw new Error('unreachable: worker settings missing');

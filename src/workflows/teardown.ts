@@ -134,7 +134,9 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
 
     finishRun(progress, 'Succeeded', Date.now());
     publish();
-    return { federation: spec.name, clusters: clusterResults, zone };
+    // In spec order, whatever order the parallel deletions finished in.
+    const clusters = Object.fromEntries(spec.clusters.map((c) => [c.name, clusterResults[c.name] ?? 'absent'] as const));
+    return { federation: spec.name, clusters, zone };
   } catch (err) {
     finishRun(progress, 'Failed', Date.now());
     publish();

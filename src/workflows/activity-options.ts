@@ -31,7 +31,7 @@ export const short: ActivityOptions = {
  */
 export const kubeWait: ActivityOptions = {
   startToCloseTimeout: '10m',
-  heartbeatTimeout: '20s',
+  heartbeatTimeout: '10s',
   scheduleToCloseTimeout: '30m',
   retry: apiRetry,
 };

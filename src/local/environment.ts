@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { freePort } from './ports.js';
 import { localDir, localEnv, processAlive, readLocalState, writeLocalState, type LocalState } from './state.js';
-import { TemporalDevServer, isTemporalServing } from './temporal-dev-server.js';
 import { taskQueuePollers } from './task-queue.js';
+import { TemporalDevServer, isTemporalServing } from './temporal-dev-server.js';
 import { projectRoot, type Toolchain } from './tools.js';
 import { waitFor } from './wait.js';
 
@@ -14,6 +16,10 @@ export interface LocalEnvironment {
   /** Which parts were already running and reused (true) or started now (false). */
   readonly reused: { readonly temporal: boolean; readonly emulator: boolean; readonly worker: boolean };
 }
+
+type TemporalState = LocalState['temporal'];
+type EmulatorState = LocalState['emulator'];
+type WorkerState = LocalState['worker'];
 
 /** Node arguments that run a TypeScript entry of this project (tsx is a runtime dependency). */
 function tsEntry(relativePath: string): string[] {
@@ -41,16 +47,40 @@ async function emulatorAnswers(dnsEndpoint: string): Promise<boolean> {
   }
 }
 
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/**
+ * The workflow bundle for the local worker, rebuilt only when a source file changed (a hash of
+ * src/ names it), so a second `npm start` skips webpack.
+ */
+async function cachedWorkflowBundle(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of filesUnder(join(projectRoot, 'src')).sort()) hash.update(file).update(readFileSync(file));
+  const path = join(dir, `workflow-bundle-${hash.digest('hex').slice(0, 16)}.js`);
+  if (existsSync(path) && statSync(path).size > 0) return path;
+  const { code } = await bundleWorkflowCode({ workflowsPath: join(projectRoot, 'src', 'workflows', 'index.ts'), logger: new DefaultLogger('WARN') });
+  writeFileSync(`${path}.tmp`, code);
+  renameSync(`${path}.tmp`, path);
+  return path;
+}
+
 export interface EnsureLocalOptions {
   readonly toolchain: Toolchain;
   readonly log: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
 }
 
+function elapsed(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)}s`;
+}
+
 /**
  * Starts the local environment, reusing whatever is already running from an earlier
  * `npm start` (so a second start attaches instead of starting over). Everything lives under
- * `.kfed/`: the Temporal database, the emulator's state and clusters, logs.
+ * `.kfed/`: the Temporal database, the emulator's state and clusters, logs. Temporal, the
+ * emulator and the workflow bundle are prepared in parallel; the worker starts last.
  */
 export async function ensureLocalEnvironment(options: EnsureLocalOptions): Promise<LocalEnvironment> {
   const env = options.env ?? process.env;
@@ -59,31 +89,27 @@ export async function ensureLocalEnvironment(options: EnsureLocalOptions): Promi
   mkdirSync(logs, { recursive: true });
   const previous = readLocalState(env);
 
-  // Temporal: reuse when its process is alive and answering; else start it (same ports if free).
-  let temporal = previous?.temporal;
-  const temporalReused = temporal !== undefined && processAlive(temporal.pid) && (await isTemporalServing(temporal.address, temporal.namespace));
-  if (!temporalReused) {
-    const server = new TemporalDevServer({
-      binary: options.toolchain.temporal,
-      dbFile: join(dir, 'temporal.db'),
-      logFile: join(logs, 'temporal.log'),
-      detached: true,
-    });
-    options.log('starting Temporal dev server (database .kfed/temporal.db)');
+  const ensureTemporal = async (): Promise<[TemporalState, boolean]> => {
+    const known = previous?.temporal;
+    if (known && processAlive(known.pid) && (await isTemporalServing(known.address, known.namespace))) return [known, true];
+    const started = Date.now();
+    const dbFile = join(dir, 'temporal.db');
+    const server = new TemporalDevServer({ binary: options.toolchain.temporal, dbFile, logFile: join(logs, 'temporal.log'), detached: true });
     await server.start();
-    temporal = { address: server.address, namespace: server.namespace, uiUrl: server.uiUrl, pid: server.pid ?? 0, dbFile: join(dir, 'temporal.db') };
-  }
-  if (!temporal) throw new Error('unreachable: Temporal settings missing');
+    options.log(`Temporal dev server up in ${elapsed(started)} (database .kfed/temporal.db)`);
+    return [{ address: server.address, namespace: server.namespace, uiUrl: server.uiUrl, pid: server.pid ?? 0, dbFile }, false];
+  };
 
-  // Emulator: a separate long-lived process with its clusters' state under .kfed/emulator.
-  let emulator = previous?.emulator;
-  const emulatorReused = emulator !== undefined && processAlive(emulator.pid) && (await emulatorAnswers(emulator.dnsEndpoint));
-  if (!emulatorReused) {
-    const port = emulator?.port ?? (await freePort());
+  const ensureEmulator = async (): Promise<[EmulatorState, boolean]> => {
+    const known = previous?.emulator;
+    if (known && processAlive(known.pid) && (await emulatorAnswers(known.dnsEndpoint))) return [known, true];
+    const started = Date.now();
+    // Same port as last time when possible, so the kubeconfig and links stay stable.
+    const port = known?.port ?? (await freePort());
     const stateDir = join(dir, 'emulator');
-    options.log('starting the Cloud DNS + GKE emulator (state .kfed/emulator)');
-    const pid = spawnDetached([...tsEntry('src/client.ts'), 'emulator', '--port', String(port), '--state-dir', stateDir], env, join(logs, 'emulator.log'));
-    emulator = {
+    const logFile = join(logs, 'emulator.log');
+    const pid = spawnDetached([...tsEntry('src/client.ts'), 'emulator', '--port', String(port), '--state-dir', stateDir], env, logFile);
+    const state: EmulatorState = {
       port,
       dnsEndpoint: `http://127.0.0.1:${port}/dns/v1`,
       gkeEndpoint: `http://127.0.0.1:${port + 1}`,
@@ -91,31 +117,43 @@ export async function ensureLocalEnvironment(options: EnsureLocalOptions): Promi
       pid,
       stateDir,
     };
-    const dnsEndpoint = emulator.dnsEndpoint;
-    await waitFor('the emulator', async () => {
-      if (!processAlive(pid)) throw new Error(`the emulator exited; see ${join(logs, 'emulator.log')}`);
-      return emulatorAnswers(dnsEndpoint);
-    }, { timeoutMs: 60_000, intervalMs: 200 });
-  }
-  if (!emulator) throw new Error('unreachable: emulator settings missing');
+    await waitFor(
+      'the emulator',
+      async () => {
+        if (!processAlive(pid)) throw new Error(`the emulator exited; see ${logFile}`);
+        return emulatorAnswers(state.dnsEndpoint);
+      },
+      { timeoutMs: 120_000, intervalMs: 200 },
+    );
+    options.log(`emulator up in ${elapsed(started)} (state .kfed/emulator)`);
+    return [state, false];
+  };
 
-  // Worker: polls the kfed task queue with the emulator's endpoints.
-  const partial: LocalState = { temporal, emulator, worker: previous?.worker ?? { pid: 0, logFile: join(logs, 'worker.log') } };
+  const [[temporal, temporalReused], [emulator, emulatorReused], bundle] = await Promise.all([ensureTemporal(), ensureEmulator(), cachedWorkflowBundle(dir)]);
+
+  // The worker polls the kfed task queue with the emulator's endpoints; reused only when
+  // both servers it was started against are the same ones.
   const taskQueue = env.KFED_TASK_QUEUE ?? 'kfed';
-  let worker = previous?.worker;
-  const workerReused = temporalReused && emulatorReused && worker !== undefined && processAlive(worker.pid);
+  const known = previous?.worker;
+  const workerReused = temporalReused && emulatorReused && known !== undefined && processAlive(known.pid);
+  let worker: WorkerState = known ?? { pid: 0, logFile: join(logs, 'worker.log') };
   if (!workerReused) {
-    if (worker && processAlive(worker.pid)) process.kill(worker.pid, 'SIGTERM');
-    options.log('starting a kfed worker');
+    if (known && processAlive(known.pid)) process.kill(known.pid, 'SIGTERM');
+    const started = Date.now();
     const logFile = join(logs, 'worker.log');
-    const pid = spawnDetached(tsEntry('src/worker.ts'), { ...env, ...localEnv(partial), KFED_TASK_QUEUE: taskQueue }, logFile);
+    const workerEnv = { ...env, ...localEnv({ temporal, emulator, worker: { pid: 0, logFile } }), KFED_TASK_QUEUE: taskQueue, KFED_WORKFLOW_BUNDLE: bundle };
+    const pid = spawnDetached(tsEntry('src/worker.ts'), workerEnv, logFile);
     worker = { pid, logFile };
-    await waitFor('the kfed worker', async () => {
-      if (!processAlive(pid)) throw new Error(`the worker exited; see ${logFile}`);
-      return (await taskQueuePollers(temporal.address, temporal.namespace, taskQueue)).some((id) => id.startsWith(`${pid}@`));
-    }, { timeoutMs: 60_000, intervalMs: 200 });
+    await waitFor(
+      'the kfed worker',
+      async () => {
+        if (!processAlive(pid)) throw new Error(`the worker exited; see ${logFile}`);
+        return (await taskQueuePollers(temporal.address, temporal.namespace, taskQueue)).some((id) => id.startsWith(`${pid}@`));
+      },
+      { timeoutMs: 60_000, intervalMs: 100 },
+    );
+    options.log(`kfed worker polling in ${elapsed(started)}`);
   }
-  if (!worker) throw new Error('unreachable: worker settings missing');
 
   const state: LocalState = { temporal, emulator, worker };
   writeLocalState(state, env);

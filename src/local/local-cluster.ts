@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 import { onExitCleanup } from './child-registry.js';
-import { withCreateLock } from './create-lock.js';
+import { freePorts } from './ports.js';
 import { execOk, exec } from './exec.js';
 import type { Toolchain } from './tools.js';
 import { versions } from './tools.js';
@@ -89,7 +89,11 @@ export class LocalCluster {
   static async create(name: string, options: LocalClusterOptions): Promise<LocalCluster> {
     const env = kwokEnv(options);
     mkdirSync(options.workdir, { recursive: true });
-    const args = ['create', 'cluster', '--name', name, '--runtime', 'binary', '--wait', '120s', '--quiet-pull', '--config', writeKwokConfig(options)];
+    // Every port is chosen here (kernel-assigned, random) rather than by kwokctl, whose scan
+    // from a fixed number races with any other create in flight; so creates can run in parallel.
+    const [etcd, etcdPeer, apiserver, kwokController, controllerManager, scheduler] = await freePorts(6);
+    const ports = { etcdPort: etcd, etcdPeerPort: etcdPeer, kubeApiserverPort: apiserver, kwokControllerPort: kwokController, kubeControllerManagerPort: controllerManager, kubeSchedulerPort: scheduler };
+    const args = ['create', 'cluster', '--name', name, '--runtime', 'binary', '--wait', '120s', '--quiet-pull', '--config', writeKwokConfig(name, options, ports)];
     if (options.scheduler === false) args.push('--disable', 'kube-scheduler');
     const extra: Record<string, string> = { ...options.apiserverArgs };
     if (options.staticTokens?.length) {
@@ -103,7 +107,7 @@ export class LocalCluster {
     }
     for (const [key, value] of Object.entries(extra)) args.push('--extra-args', `kube-apiserver=${key}=${value}`);
     try {
-      await withCreateLock(() => execOk(options.toolchain.kwokctl, args, { env, timeoutMs: 300_000 }));
+      await execOk(options.toolchain.kwokctl, args, { env, timeoutMs: 300_000 });
     } catch (err) {
       // A half-created cluster would hold ports and processes: remove it before reporting.
       await exec(options.toolchain.kwokctl, ['delete', 'cluster', '--name', name], { env });
@@ -170,9 +174,9 @@ function kwokEnv(options: LocalClusterOptions): NodeJS.ProcessEnv {
   };
 }
 
-/** kwokctl configuration shared by kfed's clusters: loopback only, local binaries. */
-function writeKwokConfig(options: LocalClusterOptions): string {
-  const path = join(options.workdir, 'kfed-kwokctl.yaml');
+/** kwokctl configuration of one cluster: loopback only, local binaries, fixed ports. */
+function writeKwokConfig(name: string, options: LocalClusterOptions, ports: Readonly<Record<string, number | undefined>>): string {
+  const path = join(options.workdir, `${name}-kwokctl.yaml`);
   const t = options.toolchain;
   const config = [
     'apiVersion: config.kwok.x-k8s.io/v1alpha1',
@@ -191,6 +195,7 @@ function writeKwokConfig(options: LocalClusterOptions): string {
     '  securePort: true',
     '  kubeAuthorization: true',
     '  kubeAdmission: true',
+    ...Object.entries(ports).map(([key, port]) => `  ${key}: ${String(port)}`),
     '',
   ].join('\n');
   writeFileSync(path, config);

@@ -1,5 +1,8 @@
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// NOTE: a default import: the generated CommonJS module has no named exports Node's ESM loader can see.
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
 
 /**
  * Identities (`pid@host` by default) of the workers recently polling a task queue's workflow

@@ -97,7 +97,7 @@ export async function run(argv: string[]): Promise<void> {
       });
       return;
     }
-    console.log(`federation ${name}: run ${description.status.name} since ${age(description.startTime.getTime())}${link ? ` — ${link}` : ''}\n`);
+    console.log(`federation ${name}: last run ${description.status.name}, started ${age(description.startTime.getTime())} ago${link ? ` — ${link}` : ''}\n`);
     if (progress) printProgress(progress, description.closeTime?.getTime() ?? Date.now());
     else console.log('(no worker answered the progress query; start one with `npm run worker` to see steps)');
   } finally {

@@ -23,3 +23,14 @@ export type ClusterTarget =
       /** Path of the kubeconfig file on the worker; @default KUBECONFIG or ~/.kube/config */
       readonly kubeconfig?: string;
     };
+
+/** What applying the spec would do to one resource (`kfed plan`). */
+export type PlanAction = 'create' | 'adopt' | 'unchanged' | 'update' | 'conflict';
+
+/** One line of a plan: a resource, the action a run would take on it, and why. */
+export interface PlanItem {
+  /** e.g. `zone kfed`, `cluster west-cluster`, `plane on west-cluster`, `join east-coast`. */
+  readonly resource: string;
+  readonly action: PlanAction;
+  readonly reason: string;
+}

@@ -13,6 +13,7 @@ export const workflowIds = {
   federation: (name: string): string => `kfed-${name}`,
   cluster: (federation: string, cluster: string): string => `kfed-${federation}-cluster-${cluster}`,
   teardown: (name: string): string => `kfed-${name}-teardown`,
+  plan: (name: string): string => `kfed-${name}-plan`,
   /** Schedule ids and the workflow ids of the runs they start. */
   schedule: (name: string): string => `kfed-${name}-rebuild`,
 } as const;

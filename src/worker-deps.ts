@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './activities/index.js';
 import { gcpFromEnv } from './providers/gcp/config.js';
 import { KubeTargetConnector } from './providers/kube/connector.js';
+import { describeTarget } from './providers/kube/describe-target.js';
 import { kubeDnsConfig } from './providers/kube/dns-configmap.js';
 import { KubeFedPlane } from './providers/kube/kubefed-plane.js';
 import type { WorkerEnv } from './worker-env.js';
@@ -19,5 +20,6 @@ export function createDepsFromEnv(env: WorkerEnv): ActivityDeps {
     kube,
     plane: new KubeFedPlane({ connector: kube }),
     clusterDns: kubeDnsConfig,
+    existing: { describe: (target) => describeTarget(kube, target) },
   };
 }

@@ -4,7 +4,8 @@ import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/comm
 import { ProviderError, NotFoundError } from '../providers/errors.js';
 import type { DnsProvider, GkeProvider, GkeClusterStatus } from '../providers/gcp/types.js';
 import type { ControlPlane, JoinNames, KubeConnector } from '../providers/kube/types.js';
-import type { ClusterTarget } from '../providers/types.js';
+import type { ClusterTarget, PlanItem } from '../providers/types.js';
+import { planCreatedCluster, planExistingGkeCluster, planZone } from './plan-items.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterSpec } from '../spec/types.js';
 
@@ -13,6 +14,14 @@ export interface ClusterDnsConfig {
   ensureDefaultNamespace(kc: KubeConfig): Promise<{ readonly changed: boolean }>;
   apply(kc: KubeConfig, federation: string, domain: string): Promise<{ readonly changed: boolean }>;
   remove(kc: KubeConfig, federation: string): Promise<{ readonly changed: boolean }>;
+  /** Read-only: what apply would do to this federation's entry. */
+  plan(kc: KubeConfig, federation: string, domain: string, clusterName: string): Promise<PlanItem>;
+}
+
+/** Reading an existing cluster through the worker's kubeconfig (src/providers/kube). */
+export interface ExistingClusters {
+  /** Endpoint and base64 CA of a reachable cluster; no credentials. */
+  describe(target: ClusterTarget): Promise<{ readonly endpoint: string; readonly caCertificate: string }>;
 }
 
 /** Everything the activities touch, injected by the worker (Google or emulator endpoints alike). */
@@ -22,6 +31,7 @@ export interface ActivityDeps {
   readonly kube: KubeConnector;
   readonly plane: ControlPlane;
   readonly clusterDns: ClusterDnsConfig;
+  readonly existing: ExistingClusters;
 }
 
 /** Public facts of a running cluster; safe for workflow history (no credentials). */
@@ -39,6 +49,7 @@ export function ownershipLabels(federation: string, role: 'host' | 'member'): Re
 }
 
 function fingerprint(caBase64: string): string {
+  if (!caBase64) return '';
   const pem = Buffer.from(caBase64, 'base64').toString('utf8');
   const body = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
   const der = Buffer.from(body, 'base64');
@@ -100,8 +111,9 @@ export function createActivities(deps: ActivityDeps) {
   const connect = (target: ClusterTarget): Promise<KubeConfig> => surface(() => deps.kube.connect(target));
 
   return {
-    async ensureZone(input: { project: string; zone: string; domain: string }) {
-      return surface(() => deps.dns.ensureZone(input.project, input.zone, input.domain));
+    /** `requestId` (the run id) keys the create, so this run's retries can never make two zones. */
+    async ensureZone(input: { project: string; zone: string; domain: string; requestId?: string }) {
+      return surface(() => deps.dns.ensureZone(input.project, input.zone, input.domain, input.requestId ? { requestId: input.requestId } : undefined));
     },
 
     async deleteZone(input: { project: string; zone: string }) {
@@ -158,6 +170,28 @@ export function createActivities(deps: ActivityDeps) {
       return { status: 'ABSENT' };
     },
 
+    /**
+     * An existing GKE cluster named in the spec: absent is a spec error (fail now, not after
+     * retries); not yet RUNNING throws BENIGN and is polled; RUNNING returns its access facts.
+     */
+    async adoptGkeCluster(input: { project: string; location: string; name: string }): Promise<ClusterAccess> {
+      const path = `projects/${input.project}/locations/${input.location}/clusters/${input.name}`;
+      const info = await surface(() => deps.gke.getCluster(input.project, input.location, input.name));
+      if (!info) throw ApplicationFailure.nonRetryable(`existing cluster ${path} not found (check spec.clusters[].existing.gke)`, 'InvalidSpecError');
+      if (info.status === 'ERROR' || info.status === 'DEGRADED') {
+        throw ApplicationFailure.nonRetryable(`existing cluster ${path} is ${info.status}: ${info.statusMessage}`, 'ResourceFailedError');
+      }
+      if (info.status !== 'RUNNING') throw notYet(`existing cluster ${path} is ${info.status}`, 'ClusterNotReady');
+      const access = await surface(() => deps.gke.clusterAccess(input.project, input.location, input.name));
+      return { ...access, caFingerprint: fingerprint(access.caCertificate) };
+    },
+
+    /** An existing cluster reached through the worker's kubeconfig: endpoint and CA, checked reachable. */
+    async describeExistingCluster(input: { target: ClusterTarget }): Promise<ClusterAccess> {
+      const access = await surface(() => deps.existing.describe(input.target));
+      return { ...access, caFingerprint: fingerprint(access.caCertificate) };
+    },
+
     async initPlane(input: { host: ClusterTarget; namespace: string }) {
       return heartbeating(() => surface(() => deps.plane.init(input.host, { namespace: input.namespace })));
     },
@@ -175,6 +209,11 @@ export function createActivities(deps: ActivityDeps) {
       return { unjoined: input.names.member };
     },
 
+    /** Removes the plane from a host that survives teardown (an existing cluster). */
+    async uninstallPlane(input: { host: ClusterTarget; namespace: string }) {
+      return heartbeating(() => surface(() => deps.plane.uninstall(input.host, { namespace: input.namespace })));
+    },
+
     async ensureDefaultNamespace(input: { target: ClusterTarget }) {
       const kc = await connect(input.target);
       return surface(() => deps.clusterDns.ensureDefaultNamespace(kc));
@@ -188,6 +227,49 @@ export function createActivities(deps: ActivityDeps) {
     async removeDnsConfig(input: { target: ClusterTarget; federation: string }) {
       const kc = await connect(input.target);
       return surface(() => deps.clusterDns.remove(kc, input.federation));
+    },
+
+    // Read-only steps of `kfed plan`: lookups only, never a write.
+
+    async planZone(input: { project: string; zone: string; domain: string }): Promise<PlanItem> {
+      return planZone(await surface(() => deps.dns.getZone(input.project, input.zone)), input.zone, input.domain);
+    },
+
+    /** The cluster's plan line, and how to reach it now when it already runs. */
+    async planCluster(input: { project: string; federation: string; cluster: ClusterSpec }): Promise<{ item: PlanItem; target?: ClusterTarget }> {
+      const { cluster } = input;
+      const existing = cluster.existing;
+      if (existing?.kind === 'kubeconfig') {
+        const target: ClusterTarget = { kind: 'kubeconfig', name: cluster.name, context: existing.context, ...(existing.kubeconfig ? { kubeconfig: existing.kubeconfig } : {}) };
+        try {
+          const access = await deps.existing.describe(target);
+          return { item: { resource: `cluster ${cluster.name}`, action: 'adopt', reason: `existing cluster at ${access.endpoint} (context ${existing.context}); it will be joined and never deleted` }, target };
+        } catch (err) {
+          const reason = err instanceof Error ? err.message : String(err);
+          return { item: { resource: `cluster ${cluster.name}`, action: 'conflict', reason } };
+        }
+      }
+      const ref = existing?.kind === 'gke' ? existing : { project: input.project, location: cluster.location, name: cluster.name };
+      const info = await surface(() => deps.gke.getCluster(ref.project, ref.location, ref.name));
+      const item = existing?.kind === 'gke'
+        ? planExistingGkeCluster(info, cluster, `projects/${ref.project}/locations/${ref.location}/clusters/${ref.name}`)
+        : planCreatedCluster(info, cluster, input.federation);
+      if (info?.status !== 'RUNNING') return { item };
+      const access = await surface(() => deps.gke.clusterAccess(ref.project, ref.location, ref.name));
+      return { item, target: { kind: 'gke', name: cluster.name, endpoint: access.endpoint, caCertificate: access.caCertificate } };
+    },
+
+    async planPlane(input: { host: ClusterTarget; namespace: string }): Promise<PlanItem[]> {
+      return surface(() => deps.plane.planInit(input.host, { namespace: input.namespace }));
+    },
+
+    async planJoin(input: { host: ClusterTarget; member: ClusterTarget; names: JoinNames }): Promise<PlanItem> {
+      return surface(() => deps.plane.planJoin(input.host, input.member, input.names));
+    },
+
+    async planDnsConfig(input: { target: ClusterTarget; federation: string; domain: string }): Promise<PlanItem> {
+      const kc = await connect(input.target);
+      return surface(() => deps.clusterDns.plan(kc, input.federation, input.domain, input.target.name));
     },
   };
 }

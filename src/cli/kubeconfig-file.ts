@@ -36,12 +36,16 @@ export function buildKubeconfig(summary: FederationSummary, tokenFile: string | 
           interactiveMode: 'IfAvailable',
         },
       };
-  const clusters = summary.clusters.map((c) => ({
+  // Existing clusters reached through a kubeconfig context keep their own credentials there.
+  const reachable = summary.clusters.filter((c) => c.existing !== 'kubeconfig');
+  const clusters = reachable.map((c) => ({
     name: `kfed-${summary.federation}-${c.name}`,
     cluster: { server: c.endpoint, 'certificate-authority-data': c.caCertificate },
   }));
-  const contexts = summary.clusters.map((c) => ({ name: c.context, context: { cluster: `kfed-${summary.federation}-${c.name}`, user: userName } }));
-  contexts.push({ name: summary.federation, context: { cluster: `kfed-${summary.federation}-${summary.host}`, user: userName } });
+  const contexts = reachable.map((c) => ({ name: c.context, context: { cluster: `kfed-${summary.federation}-${c.name}`, user: userName } }));
+  if (reachable.some((c) => c.name === summary.host)) {
+    contexts.push({ name: summary.federation, context: { cluster: `kfed-${summary.federation}-${summary.host}`, user: userName } });
+  }
   return { apiVersion: 'v1', kind: 'Config', 'current-context': summary.federation, clusters, users: [{ name: userName, user }], contexts };
 }
 

@@ -4,7 +4,7 @@ import type { FederationSpec } from '../spec/types.js';
 import { ExitCode, ExitError } from './errors.js';
 
 /**
- * Reads and validates a spec file. On any problem prints every issue with its field path and
+ * Reads and validates a spec file; spec.project defaults to GOOGLE_CLOUD_PROJECT. On any problem prints every issue with its field path and
  * throws ExitError(2); nothing else (no API, no Temporal) has been contacted at that point.
  */
 export function readSpecFile(path: string | undefined): FederationSpec {
@@ -20,7 +20,7 @@ export function readSpecFile(path: string | undefined): FederationSpec {
     throw new ExitError(ExitCode.BadInput);
   }
   try {
-    return parseSpec(text, path);
+    return parseSpec(text, path, process.env.GOOGLE_CLOUD_PROJECT ? { defaultProject: process.env.GOOGLE_CLOUD_PROJECT } : {});
   } catch (err) {
     if (err instanceof SpecError) {
       console.error(`${path}: ${err.issues.length} problem${err.issues.length === 1 ? '' : 's'}:`);

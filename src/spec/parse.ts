@@ -1,8 +1,8 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { apiVersion, federationSchema, kind, type FederationSpecInput } from './schema.js';
+import { apiVersion, federationSchema, gkeClusterPath, kind, type FederationSpecInput } from './schema.js';
 import { checkRules } from './rules.js';
-import type { FederationSpec } from './types.js';
+import type { ClusterSpec, FederationSpec } from './types.js';
 
 /** One problem in a spec, with the field path users see (`spec.clusters[0].context`). */
 export interface SpecIssue {
@@ -54,7 +54,9 @@ function zodIssues(error: z.ZodError, raw: unknown): SpecIssue[] {
       continue;
     }
     let message = issue.message;
-    if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) message = 'is required';
+    if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
+      message = formatPath(issue.path) === 'spec.project' ? 'is required (or set GOOGLE_CLOUD_PROJECT)' : 'is required';
+    }
     issues.push({ path: formatPath(issue.path), message });
   }
   return issues;
@@ -68,7 +70,7 @@ export function validateSpec(raw: unknown, source = 'spec'): FederationSpec {
   const parsed = federationSchema.safeParse(raw);
   if (!parsed.success) throw new SpecError(zodIssues(parsed.error, raw), source);
   const spec = normalize(parsed.data);
-  const problems = checkRules(spec);
+  const problems = checkRules(spec, parsed.data);
   if (problems.length > 0) throw new SpecError(problems, source);
   return spec;
 }
@@ -80,15 +82,34 @@ function normalize(data: z.output<typeof federationSchema>): FederationSpec {
     project: spec.project,
     dns: { zone: spec.dns.zone, domain: spec.dns.domain },
     host: spec.host,
-    clusters: spec.clusters.map((c) => ({ ...c })),
+    clusters: spec.clusters.map(normalizeCluster),
     plane: { ...spec.plane },
     onFailure: spec.onFailure,
     pollInterval: spec.pollInterval ?? (spec.project === 'local' ? '1s' : '15s'),
   };
 }
 
+type ClusterInput = z.output<typeof federationSchema>['spec']['clusters'][number];
+
+function normalizeCluster(c: ClusterInput): ClusterSpec {
+  const base = { name: c.name, context: c.context, nodes: c.nodes ?? 1, machineType: c.machineType ?? 'e2-standard-2' };
+  if (c.existing?.gke) {
+    const [, project = '', location = '', name = ''] = gkeClusterPath.exec(c.existing.gke) ?? [];
+    return { ...base, location, existing: { kind: 'gke', project, location, name } };
+  }
+  if (c.existing?.context) {
+    return { ...base, location: '', existing: { kind: 'kubeconfig', context: c.existing.context, ...(c.existing.kubeconfig ? { kubeconfig: c.existing.kubeconfig } : {}) } };
+  }
+  return { ...base, location: c.location ?? '' };
+}
+
+export interface ParseOptions {
+  /** Used when spec.project is absent (the CLI passes GOOGLE_CLOUD_PROJECT). */
+  readonly defaultProject?: string;
+}
+
 /** Parses YAML text and validates it. YAML syntax errors name the line and column. */
-export function parseSpec(text: string, source = 'spec'): FederationSpec {
+export function parseSpec(text: string, source = 'spec', options: ParseOptions = {}): FederationSpec {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new SpecError(
@@ -104,6 +125,10 @@ export function parseSpec(text: string, source = 'spec'): FederationSpec {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new SpecError([{ path: '', message: 'the file must hold a Federation object (apiVersion, kind, metadata, spec)' }], source);
   }
+  const spec = (raw as { spec?: unknown }).spec;
+  if (options.defaultProject && spec && typeof spec === 'object' && !('project' in spec)) {
+    (spec as Record<string, unknown>).project = options.defaultProject;
+  }
   return validateSpec(raw, source);
 }
 
@@ -117,10 +142,21 @@ export function specToDocument(spec: FederationSpec): FederationSpecInput {
       project: spec.project,
       dns: { ...spec.dns },
       host: spec.host,
-      clusters: spec.clusters.map((c) => ({ ...c })),
+      clusters: spec.clusters.map(clusterToDocument),
       plane: { ...spec.plane },
       onFailure: spec.onFailure,
       pollInterval: spec.pollInterval,
     },
   };
+}
+
+function clusterToDocument(c: ClusterSpec): FederationSpecInput['spec']['clusters'][number] {
+  switch (c.existing?.kind) {
+    case 'gke':
+      return { name: c.name, context: c.context, existing: { gke: `projects/${c.existing.project}/locations/${c.existing.location}/clusters/${c.existing.name}` } };
+    case 'kubeconfig':
+      return { name: c.name, context: c.context, existing: { context: c.existing.context, ...(c.existing.kubeconfig ? { kubeconfig: c.existing.kubeconfig } : {}) } };
+    default:
+      return { name: c.name, context: c.context, location: c.location, nodes: c.nodes, machineType: c.machineType };
+  }
 }

@@ -1,14 +1,16 @@
 import type { SpecIssue } from './parse.js';
+import type { FederationDocument } from './schema.js';
 import type { FederationSpec } from './types.js';
 
 /** Rules across fields, checked after the schema passed. Returns every problem found. */
-export function checkRules(spec: FederationSpec): SpecIssue[] {
+export function checkRules(spec: FederationSpec, raw: FederationDocument): SpecIssue[] {
   const issues: SpecIssue[] = [];
   const names = new Map<string, number>();
   const contexts = new Map<string, number>();
 
   spec.clusters.forEach((cluster, i) => {
     const at = `spec.clusters[${i}]`;
+    issues.push(...existingRules(raw.spec.clusters[i], at));
     const firstName = names.get(cluster.name);
     if (firstName !== undefined) issues.push({ path: `${at}.name`, message: `"${cluster.name}" is already used by spec.clusters[${firstName}]` });
     else names.set(cluster.name, i);
@@ -30,6 +32,27 @@ export function checkRules(spec: FederationSpec): SpecIssue[] {
       path: 'spec.host',
       message: `${JSON.stringify(spec.host)} is not one of the clusters (${[...names.keys()].join(', ')})`,
     });
+  }
+  return issues;
+}
+
+/** A cluster is either created (location, optional size) or existing (exactly one way to reach it). */
+function existingRules(cluster: FederationDocument['spec']['clusters'][number] | undefined, at: string): SpecIssue[] {
+  if (!cluster) return [];
+  const issues: SpecIssue[] = [];
+  const { existing } = cluster;
+  if (!existing) {
+    if (cluster.location === undefined) issues.push({ path: `${at}.location`, message: 'is required (or give existing: {context: ...} or existing: {gke: ...} to adopt a cluster)' });
+    return issues;
+  }
+  if (cluster.location !== undefined) issues.push({ path: `${at}.location`, message: 'must not be set for an existing cluster (its location is where it already runs)' });
+  if (cluster.nodes !== undefined) issues.push({ path: `${at}.nodes`, message: 'must not be set for an existing cluster (kfed does not resize it)' });
+  if (cluster.machineType !== undefined) issues.push({ path: `${at}.machineType`, message: 'must not be set for an existing cluster' });
+  if ((existing.context === undefined) === (existing.gke === undefined)) {
+    issues.push({ path: `${at}.existing`, message: 'give exactly one of context (a kubeconfig context) or gke (projects/P/locations/L/clusters/NAME)' });
+  }
+  if (existing.kubeconfig !== undefined && existing.context === undefined) {
+    issues.push({ path: `${at}.existing.kubeconfig`, message: 'only applies with existing.context' });
   }
   return issues;
 }

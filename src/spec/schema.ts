@@ -64,15 +64,37 @@ const contextName = z.string().refine((v) => v.length <= 63 && rfc1123Label.test
   },
 }).meta({ description: 'kube context name written to kubeconfigs (RFC1123 label; not metadata.name)', pattern: rfc1123Label.source, maxLength: 63 });
 
+/** `projects/P/locations/L/clusters/NAME`, GKE's own resource name. */
+export const gkeClusterPath = /^projects\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/locations\/([a-z]+-[a-z]+[0-9]+(?:-[a-z])?)\/clusters\/([a-z]([-a-z0-9]{0,38}[a-z0-9])?)$/;
+
+/**
+ * A cluster kfed adopts instead of creating: a kube context read by the worker at run time,
+ * or a GKE cluster by resource name. Teardown never deletes it.
+ */
+export const existingSchema = z.strictObject({
+  context: z.string().min(1, { error: 'must not be empty' }).optional().meta({ description: 'kube context of the existing cluster, in the kubeconfig on the worker' }),
+  kubeconfig: z.string().min(1, { error: 'must not be empty' }).optional().meta({ description: 'kubeconfig file on the worker (default: KUBECONFIG or ~/.kube/config)' }),
+  gke: z
+    .string()
+    .regex(gkeClusterPath, { error: (issue) => `${JSON.stringify(issue.input)} is not a GKE cluster name (projects/PROJECT/locations/LOCATION/clusters/NAME)` })
+    .optional()
+    .meta({ description: 'an existing GKE cluster: projects/PROJECT/locations/LOCATION/clusters/NAME' }),
+});
+
+const positiveInteger = z.number({ error: 'must be a positive integer' }).int({ error: 'must be a positive integer' }).positive({ error: 'must be a positive integer' });
+
 export const clusterSchema = z.strictObject({
   name: label(40, ' (GKE cluster names are at most 40 characters)'),
   context: contextName,
-  location,
-  nodes: z.number({ error: 'must be a positive integer' }).int({ error: 'must be a positive integer' }).positive({ error: 'must be a positive integer' }).default(1),
+  /** Required unless `existing` is given (rules.ts checks the pair). */
+  location: location.optional(),
+  nodes: positiveInteger.optional().meta({ description: 'node count of a created cluster (default 1)' }),
   machineType: z
     .string()
     .regex(/^[a-z0-9-]+$/, { error: (issue) => `${JSON.stringify(issue.input)} is not a machine type (lowercase letters, digits and '-')` })
-    .default('e2-standard-2'),
+    .optional()
+    .meta({ description: 'machine type of a created cluster (default e2-standard-2)' }),
+  existing: existingSchema.optional(),
 });
 
 export const planeSchema = z.strictObject({
@@ -107,3 +129,5 @@ export const federationSchema = z.strictObject({
 
 /** The spec as written (before defaults). */
 export type FederationSpecInput = z.input<typeof federationSchema>;
+/** The spec after the schema passed (shapes checked, plane/onFailure defaulted). */
+export type FederationDocument = z.output<typeof federationSchema>;

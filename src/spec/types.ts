@@ -21,10 +21,23 @@ export interface ClusterSpec {
   readonly name: string;
   /** kube context name written to kubeconfigs. */
   readonly context: string;
-  /** GCP region or zone. */
+  /** GCP region or zone; for an existing kubeconfig cluster, `''`. */
   readonly location: string;
   readonly nodes: number;
   readonly machineType: string;
+  /** Set when kfed adopts this cluster instead of creating it. */
+  readonly existing?: ExistingCluster;
+}
+
+/** A cluster kfed did not create: it is joined and configured, never deleted. */
+export type ExistingCluster =
+  | { readonly kind: 'kubeconfig'; readonly context: string; readonly kubeconfig?: string }
+  | { readonly kind: 'gke'; readonly project: string; readonly location: string; readonly name: string };
+
+/** Where a cluster is, for people: its location, or the context it is reached through. */
+export function describeLocation(cluster: ClusterSpec): string {
+  if (cluster.existing?.kind === 'kubeconfig') return `context ${cluster.existing.context}`;
+  return cluster.location;
 }
 
 export interface PlaneSpec {

@@ -55,5 +55,15 @@ export function waitDeleted(pollInterval: string): ActivityOptions {
   return { ...waitReady(pollInterval), scheduleToCloseTimeout: '30m' };
 }
 
+/**
+ * Reaching an existing cluster through the worker's kubeconfig: an unreachable server is
+ * retried for a couple of minutes (a VPN blip), then the run fails with the connector's message.
+ */
+export const adoptExisting: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '2m',
+  retry: apiRetry,
+};
+
 /** Child workflows (one per cluster): bounded by the wait above plus the create call. */
 export const childWorkflowTimeout = '60m';

@@ -8,14 +8,15 @@ import {
   setCurrentDetails,
   setHandler,
   ParentClosePolicy,
+  workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+import type { Activities, ClusterAccess } from '../activities/index.js';
 import type { ClusterTarget } from '../providers/types.js';
 import type { JoinNames } from '../providers/kube/types.js';
-import type { FederationSpec, ClusterSpec } from '../spec/types.js';
+import type { ClusterSpec, ExistingCluster, FederationSpec } from '../spec/types.js';
 import { progressQuery, workflowIds } from '../shared.js';
-import { childWorkflowTimeout, kubeWait, short } from './activity-options.js';
-import { provisionCluster, type ProvisionedCluster } from './provision-cluster.js';
+import { adoptExisting, childWorkflowTimeout, kubeWait, short, waitReady } from './activity-options.js';
+import { provisionCluster } from './provision-cluster.js';
 import {
   failStep,
   finishRun,
@@ -46,6 +47,8 @@ export interface FederationSummary {
     readonly caCertificate: string;
     readonly caFingerprint: string;
     readonly created: boolean;
+    /** How an adopted existing cluster is reached (`kubeconfig`: through the worker's own context). */
+    readonly existing?: 'kubeconfig' | 'gke';
   }[];
   /** Milliseconds per step id. */
   readonly timings: Record<string, number>;
@@ -53,8 +56,15 @@ export interface FederationSummary {
   readonly finishedAt: number;
 }
 
+/** A cluster ready for the Kubernetes steps, and how the kube activities reach it. */
+interface ReadyCluster extends ClusterAccess {
+  readonly name: string;
+  readonly created: boolean;
+  readonly target: ClusterTarget;
+}
+
 /** The cluster as the kube activities address it: endpoint + CA, credentials resolved by the worker. */
-export function gkeTarget(name: string, cluster: ProvisionedCluster): ClusterTarget {
+export function gkeTarget(name: string, cluster: ClusterAccess): ClusterTarget {
   return { kind: 'gke', name, endpoint: cluster.endpoint, caCertificate: cluster.caCertificate };
 }
 
@@ -104,24 +114,43 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
   try {
     const zoneStep = step(
       'zone',
-      () => act(`ensure DNS zone ${spec.dns.zone}`).ensureZone({ project: spec.project, zone: spec.dns.zone, domain: spec.dns.domain }),
+      () => act(`ensure DNS zone ${spec.dns.zone}`).ensureZone({ project: spec.project, zone: spec.dns.zone, domain: spec.dns.domain, requestId: workflowInfo().runId }),
       (z) => `${z.created ? 'created' : 'adopted'} ${z.dnsName}`,
     );
+    /** Creates a cluster through its child workflow: each cluster shows on its own in the UI. */
+    const provision = async (cluster: ClusterSpec): Promise<ReadyCluster> => {
+      const provisioned = await executeChild(provisionCluster, {
+        workflowId: workflowIds.cluster(spec.name, cluster.name),
+        args: [{ project: spec.project, federation: spec.name, role: cluster.name === spec.host ? 'host' : 'member', cluster, pollInterval: spec.pollInterval }],
+        workflowExecutionTimeout: childWorkflowTimeout,
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        staticSummary: `cluster ${cluster.name} in ${cluster.location}`,
+      });
+      return { ...provisioned, target: gkeTarget(cluster.name, provisioned) };
+    };
+    /** Adopts a cluster that already exists: reads its endpoint and CA; never creates anything. */
+    const adopt = async (cluster: ClusterSpec, existing: ExistingCluster): Promise<ReadyCluster> => {
+      if (existing.kind === 'gke') {
+        const access = await act(`adopt existing GKE cluster ${existing.name}`, waitReady(spec.pollInterval)).adoptGkeCluster({
+          project: existing.project,
+          location: existing.location,
+          name: existing.name,
+        });
+        return { name: cluster.name, created: false, ...access, target: gkeTarget(cluster.name, access) };
+      }
+      const target: ClusterTarget = { kind: 'kubeconfig', name: cluster.name, context: existing.context, ...(existing.kubeconfig ? { kubeconfig: existing.kubeconfig } : {}) };
+      const access = await act(`adopt existing cluster ${cluster.name} (context ${existing.context})`, adoptExisting).describeExistingCluster({ target });
+      return { name: cluster.name, created: false, ...access, target };
+    };
     const clusterSteps = spec.clusters.map((cluster) =>
       step(
         `cluster:${cluster.name}`,
         async () => {
-          updateCluster(progress, cluster.name, { status: 'PROVISIONING' });
+          updateCluster(progress, cluster.name, { status: cluster.existing ? 'Adopting' : 'PROVISIONING' });
           try {
-            const provisioned = await executeChild(provisionCluster, {
-              workflowId: workflowIds.cluster(spec.name, cluster.name),
-              args: [{ project: spec.project, federation: spec.name, role: cluster.name === spec.host ? 'host' : 'member', cluster, pollInterval: spec.pollInterval }],
-              workflowExecutionTimeout: childWorkflowTimeout,
-              parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-              staticSummary: `cluster ${cluster.name} in ${cluster.location}`,
-            });
-            updateCluster(progress, cluster.name, { status: 'RUNNING', endpoint: provisioned.endpoint });
-            return provisioned;
+            const ready = cluster.existing ? await adopt(cluster, cluster.existing) : await provision(cluster);
+            updateCluster(progress, cluster.name, { status: 'RUNNING', endpoint: ready.endpoint });
+            return ready;
           } catch (err) {
             updateCluster(progress, cluster.name, { status: 'ERROR', message: rootMessage(err) });
             throw err;
@@ -138,9 +167,9 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
 
     const byName = new Map(clusters.map((c) => [c.name, c]));
     const target = (c: ClusterSpec): ClusterTarget => {
-      const provisioned = byName.get(c.name);
-      if (!provisioned) throw ApplicationFailure.nonRetryable(`cluster ${c.name} missing after provisioning`, 'InternalError');
-      return gkeTarget(c.name, provisioned);
+      const ready = byName.get(c.name);
+      if (!ready) throw ApplicationFailure.nonRetryable(`cluster ${c.name} missing after provisioning`, 'InternalError');
+      return ready.target;
     };
     const hostSpec = spec.clusters.find((c) => c.name === spec.host);
     if (!hostSpec) throw ApplicationFailure.nonRetryable(`host ${spec.host} is not among the clusters`, 'SpecError');
@@ -203,6 +232,7 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
           caCertificate: p?.caCertificate ?? '',
           caFingerprint: p?.caFingerprint ?? '',
           created: p?.created ?? false,
+          existing: c.existing?.kind,
         };
       }),
       timings: stepTimings(progress),

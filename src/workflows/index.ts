@@ -3,3 +3,4 @@ export { federate } from './federate.js';
 export { provisionCluster } from './provision-cluster.js';
 export { teardown } from './teardown.js';
 export { rebuild } from './rebuild.js';
+export { plan } from './plan.js';

@@ -3,7 +3,7 @@
  * with a `Ready` summary. Pure and deterministic (it takes times as arguments), so it runs in
  * workflow code, is returned by the progress query, and is unit tested on its own.
  */
-import type { FederationSpec } from '../spec/types.js';
+import { describeLocation, type FederationSpec } from '../spec/types.js';
 
 export const StepState = {
   Pending: 'Pending',
@@ -61,7 +61,7 @@ export interface FederationProgress {
 /** Condition types, in the order they are reported; `Ready` summarizes them. */
 export const stepGroups = {
   federate: ['ZoneReady', 'ClustersProvisioned', 'PlaneReady', 'MembersJoined', 'DnsConfigured', 'Verified'],
-  teardown: ['MembersUnjoined', 'ClustersDeleted', 'ZoneDeleted'],
+  teardown: ['MembersUnjoined', 'PlaneRemoved', 'ClustersDeleted', 'ZoneDeleted'],
 } as const;
 export type StepGroup = (typeof stepGroups)[Operation][number];
 
@@ -77,7 +77,12 @@ export function federateSteps(spec: FederationSpec): StepTemplate[] {
   const host = spec.clusters.find((c) => c.name === spec.host);
   return [
     { id: 'zone', title: `ensure DNS zone ${spec.dns.zone} (${spec.dns.domain})`, group: 'ZoneReady' },
-    ...spec.clusters.map((c) => ({ id: `cluster:${c.name}`, title: `create cluster ${c.name} in ${c.location}`, group: 'ClustersProvisioned' as const, cluster: c.name })),
+    ...spec.clusters.map((c) => ({
+      id: `cluster:${c.name}`,
+      title: c.existing ? `adopt existing cluster ${c.name} (${describeLocation(c)})` : `create cluster ${c.name} in ${c.location}`,
+      group: 'ClustersProvisioned' as const,
+      cluster: c.name,
+    })),
     { id: 'plane', title: `init ${spec.plane.type} plane on ${host?.name ?? spec.host}`, group: 'PlaneReady', cluster: spec.host },
     ...spec.clusters.map((c) => ({ id: `join:${c.name}`, title: `join ${c.context} to ${spec.name}`, group: 'MembersJoined' as const, cluster: c.name })),
     ...spec.clusters.map((c) => ({ id: `dns:${c.name}`, title: `configure kube-dns on ${c.name}`, group: 'DnsConfigured' as const, cluster: c.name })),
@@ -89,7 +94,8 @@ export function federateSteps(spec: FederationSpec): StepTemplate[] {
 export function teardownSteps(spec: FederationSpec): StepTemplate[] {
   return [
     ...spec.clusters.map((c) => ({ id: `unjoin:${c.name}`, title: `unjoin ${c.context}`, group: 'MembersUnjoined' as const, cluster: c.name })),
-    ...spec.clusters.map((c) => ({ id: `delete:${c.name}`, title: `delete cluster ${c.name} in ${c.location}`, group: 'ClustersDeleted' as const, cluster: c.name })),
+    { id: 'plane', title: `remove ${spec.plane.type} plane from ${spec.host} (if it is kept)`, group: 'PlaneRemoved', cluster: spec.host },
+    ...spec.clusters.map((c) => ({ id: `delete:${c.name}`, title: `delete cluster ${c.name} in ${describeLocation(c)}`, group: 'ClustersDeleted' as const, cluster: c.name })),
     { id: 'delete-zone', title: `delete DNS zone ${spec.dns.zone}`, group: 'ZoneDeleted' },
   ];
 }
@@ -102,7 +108,7 @@ export function newProgress(spec: FederationSpec, operation: Operation, now: num
     phase: 'Running',
     startedAt: now,
     steps: templates.map((t) => ({ ...t, state: StepState.Pending })),
-    clusters: spec.clusters.map((c) => ({ name: c.name, context: c.context, location: c.location, status: 'Pending' })),
+    clusters: spec.clusters.map((c) => ({ name: c.name, context: c.context, location: describeLocation(c), status: 'Pending' })),
   };
 }
 

@@ -1,5 +1,5 @@
 import { log, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
-import type { Activities, ClusterAccess } from '../activities/index.js';
+import type { Activities } from '../activities/index.js';
 import type { ClusterTarget } from '../providers/types.js';
 import type { ClusterSpec, FederationSpec } from '../spec/types.js';
 import { progressQuery } from '../shared.js';
@@ -17,8 +17,10 @@ export interface TeardownSummary {
 interface ClusterState {
   readonly spec: ClusterSpec;
   readonly status: string;
+  /** Created by kfed (labels) and not named as existing in the spec: deleted by teardown. */
   readonly owned: boolean;
-  readonly access?: ClusterAccess;
+  /** How to reach its API now; absent when it is not running. */
+  readonly target?: ClusterTarget;
 }
 
 /**
@@ -38,16 +40,23 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
   try {
     // What exists now decides what to do; nothing is assumed from the federate run.
     const states: ClusterState[] = await Promise.all(
-      spec.clusters.map(async (c) => {
-        const { status, owned } = await act(`describe cluster ${c.name}`).describeCluster(where(c));
+      spec.clusters.map(async (c): Promise<ClusterState> => {
+        const existing = c.existing;
+        if (existing?.kind === 'kubeconfig') {
+          // Reached through the worker's kubeconfig; kfed never deletes it.
+          updateCluster(progress, c.name, { status: 'Existing' });
+          return { spec: c, status: 'Existing', owned: false, target: { kind: 'kubeconfig', name: c.name, context: existing.context, ...(existing.kubeconfig ? { kubeconfig: existing.kubeconfig } : {}) } };
+        }
+        const ref = existing?.kind === 'gke' ? { project: existing.project, location: existing.location, name: existing.name } : where(c);
+        const { status, owned } = await act(`describe cluster ${c.name}`).describeCluster(ref);
         updateCluster(progress, c.name, { status });
-        const access = status === 'RUNNING' || status === 'RECONCILING' || status === 'DEGRADED' ? await act(`read endpoint of ${c.name}`).clusterAccess(where(c)) : undefined;
-        return { spec: c, status, owned, access };
+        const access = status === 'RUNNING' || status === 'RECONCILING' || status === 'DEGRADED' ? await act(`read endpoint of ${c.name}`).clusterAccess(ref) : undefined;
+        const target: ClusterTarget | undefined = access ? { kind: 'gke', name: c.name, endpoint: access.endpoint, caCertificate: access.caCertificate } : undefined;
+        return { spec: c, status, owned: owned && !existing, ...(target ? { target } : {}) };
       }),
     );
     publish();
-    const target = (s: ClusterState): ClusterTarget | undefined =>
-      s.access ? { kind: 'gke', name: s.spec.name, endpoint: s.access.endpoint, caCertificate: s.access.caCertificate } : undefined;
+    const target = (s: ClusterState): ClusterTarget | undefined => s.target;
     const hostState = states.find((s) => s.spec.name === spec.host);
     const host = hostState ? target(hostState) : undefined;
 
@@ -82,6 +91,23 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
       }),
     );
 
+    // A host that survives (existing, or adopted by name) keeps no KubeFed plane behind.
+    if (host && hostState && !hostState.owned) {
+      startStep(progress, 'plane', Date.now());
+      publish();
+      try {
+        await act(`remove ${spec.plane.type} plane from ${spec.host}`, kubeWait).uninstallPlane({ host, namespace: spec.plane.namespace });
+        finishStep(progress, 'plane', Date.now(), 'removed');
+      } catch (err) {
+        failStep(progress, 'plane', Date.now(), rootMessage(err));
+        throw err;
+      } finally {
+        publish();
+      }
+    } else {
+      skipStep(progress, 'plane', Date.now(), hostState?.owned ? 'host is deleted next' : 'host not running');
+    }
+
     const clusterResults: Record<string, 'deleted' | 'absent' | 'kept'> = {};
     const deletions = await Promise.allSettled(
       states.map(async (s) => {
@@ -93,7 +119,7 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
         }
         if (!s.owned) {
           clusterResults[s.spec.name] = 'kept';
-          skipStep(progress, id, Date.now(), 'not created by kfed; left in place');
+          skipStep(progress, id, Date.now(), s.spec.existing ? 'existing cluster; kept' : 'not created by kfed; left in place');
           return;
         }
         startStep(progress, id, Date.now());

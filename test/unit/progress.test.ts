@@ -34,10 +34,11 @@ describe('progress model', () => {
     expect(p.steps.every((s) => s.state === 'Pending')).toBe(true);
   });
 
-  it('lists teardown steps: unjoin, delete clusters, delete zone', () => {
+  it('lists teardown steps: unjoin, plane removal (kept hosts), delete clusters, delete zone', () => {
     expect(newProgress(spec, 'teardown', 0).steps.map((s) => s.id)).toEqual([
       'unjoin:west-cluster',
       'unjoin:east-cluster',
+      'plane',
       'delete:west-cluster',
       'delete:east-cluster',
       'delete-zone',

@@ -58,6 +58,17 @@ describe('spec validation', () => {
     expect(validateSpec(doc).pollInterval).toBe('30s');
   });
 
+  it('normalizes existing clusters: a kubeconfig context or a GKE resource name', () => {
+    const doc = seed();
+    delete cluster(doc, 1).location;
+    cluster(doc, 1).existing = { context: 'prod-eu', kubeconfig: '~/.kube/config' };
+    doc.spec.clusters.push({ name: 'gke-old', context: 'gke-old', existing: { gke: 'projects/other-project/locations/europe-west1-b/clusters/old' } });
+    const spec = validateSpec(doc);
+    expect(spec.clusters[1]).toMatchObject({ location: '', existing: { kind: 'kubeconfig', context: 'prod-eu', kubeconfig: '~/.kube/config' } });
+    expect(spec.clusters[2]).toMatchObject({ location: 'europe-west1-b', existing: { kind: 'gke', project: 'other-project', location: 'europe-west1-b', name: 'old' } });
+    expect(validateSpec(specToDocument(spec))).toEqual(spec);
+  });
+
   it('round-trips a normalized spec through its document form', () => {
     const spec = validateSpec(seed());
     expect(validateSpec(specToDocument(spec))).toEqual(spec);
@@ -91,6 +102,14 @@ describe('spec validation', () => {
     ['wrong apiVersion', (d) => { d.apiVersion = 'kfed.dev/v1'; }, 'apiVersion: "kfed.dev/v1" must be "kfed.dev/v1alpha1"'],
     ['wrong kind', (d) => { d.kind = 'Cluster'; }, 'kind: "Cluster" must be "Federation"'],
     ['missing project', (d) => { delete d.spec.project; }, 'spec.project: is required'],
+    ['no location and no existing', (d) => { delete cluster(d, 1).location; }, 'spec.clusters[1].location: is required (or give existing'],
+    ['existing with a location', (d) => { cluster(d, 1).existing = { context: 'prod-eu' }; }, 'spec.clusters[1].location: must not be set for an existing cluster'],
+    ['existing with nodes', (d) => { delete cluster(d, 0).location; cluster(d, 0).existing = { context: 'prod-eu' }; }, 'spec.clusters[0].nodes: must not be set for an existing cluster'],
+    ['existing with both ways in', (d) => { delete cluster(d, 1).location; cluster(d, 1).existing = { context: 'a', gke: 'projects/my-project/locations/us-west1/clusters/b' }; }, 'spec.clusters[1].existing: give exactly one of context'],
+    ['existing with neither', (d) => { delete cluster(d, 1).location; cluster(d, 1).existing = {}; }, 'spec.clusters[1].existing: give exactly one of context'],
+    ['kubeconfig without context', (d) => { delete cluster(d, 1).location; cluster(d, 1).existing = { gke: 'projects/my-project/locations/us-west1/clusters/b', kubeconfig: '/k' }; }, 'spec.clusters[1].existing.kubeconfig: only applies with existing.context'],
+    ['malformed gke name', (d) => { delete cluster(d, 1).location; cluster(d, 1).existing = { gke: 'my-project/us-west1/b' }; }, 'spec.clusters[1].existing.gke: "my-project/us-west1/b" is not a GKE cluster name'],
+    ['typo inside existing', (d) => { delete cluster(d, 1).location; cluster(d, 1).existing = { contxt: 'a' }; }, 'spec.clusters[1].existing.contxt: unknown field'],
   ];
 
   it.each(cases)('rejects %s with its field path', (_name, mutate, expected) => {
@@ -107,6 +126,12 @@ describe('spec validation', () => {
     cluster(doc, 0).nodes = -1;
     cluster(doc, 1).extra = true;
     expect(problems(doc)).toHaveLength(4);
+  });
+
+  it('takes spec.project from GOOGLE_CLOUD_PROJECT when the file has none', () => {
+    const noProject = exampleText.replace('  project: local\n', '');
+    expect(parseSpec(noProject, 'f', { defaultProject: 'my-project' }).project).toBe('my-project');
+    expect(() => parseSpec(noProject)).toThrow('spec.project: is required (or set GOOGLE_CLOUD_PROJECT)');
   });
 
   it('names the line of a YAML syntax error', () => {

@@ -41,4 +41,7 @@ export async function run(argv: string[]): Promise<void> {
   chmodSync(out, 0o600);
   const contexts = fresh.contexts.map((c) => c.name).join(', ');
   console.log(`wrote contexts ${contexts} to ${out}`);
+  for (const c of summary.clusters.filter((x) => x.existing === 'kubeconfig')) {
+    console.log(`${c.name}: existing cluster; use your own kubeconfig context for it`);
+  }
 }

@@ -11,14 +11,19 @@ import { readSpecFile } from '../read-spec.js';
 import { runLink } from '../ui.js';
 import { printSummary } from './status.js';
 
-export const help = `kfed up -f FILE [--wait] [-o json]
+export const help = `kfed up -f FILE [--wait] [--plan] [-o json]
 
 Validates the spec, then starts the federate workflow (id kfed-<metadata.name>). If a run of
 that federation is already open, attaches to it instead of starting a second one. With --wait,
-shows live progress until the run ends and prints the result (exit 1 if it failed).`;
+shows live progress until the run ends and prints the result (exit 1 if it failed).
+With --plan, only shows what the run would do (see kfed plan) and changes nothing.`;
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parseCommand(argv, { ...fileFlag, ...waitFlag, ...outputFlag }, 0);
+  const { values } = parseCommand(argv, { ...fileFlag, ...waitFlag, ...outputFlag, plan: { type: 'boolean' } }, 0);
+  if (values.plan) {
+    const planCommand = await import('./plan.js');
+    return planCommand.run(argv.filter((a) => a !== '--plan' && a !== '--wait' && a !== '-w'));
+  }
   const format = parseOutputFormat(values.output);
   const spec = readSpecFile(values.file);
   const { client, settings, close } = await connectClient();

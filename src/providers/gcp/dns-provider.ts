@@ -185,7 +185,7 @@ function adopt(body: ManagedZoneBody, dnsName: string, ctx: ErrorContext): ZoneI
 }
 
 function toZoneInfo(body: ManagedZoneBody, zone: string): ZoneInfo {
-  return { name: body.name ?? zone, dnsName: toFqdn(body.dnsName ?? ''), nameServers: [...(body.nameServers ?? [])] };
+  return { name: body.name ?? zone, dnsName: toFqdn(body.dnsName ?? ''), nameServers: [...(body.nameServers ?? [])], labels: { ...body.labels } };
 }
 
 /** Lower-case, fully qualified (trailing dot), as Cloud DNS stores names. */

@@ -10,6 +10,8 @@ export interface ZoneInfo {
   /** Fully qualified, with the trailing dot. */
   readonly dnsName: string;
   readonly nameServers: readonly string[];
+  /** Resource labels; `managed-by: kfed` marks zones kfed created. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface DnsProvider {

@@ -15,7 +15,7 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import { BoundedKubeConfig, defaultRequestTimeoutMs } from './bounded-kube-config.js';
 import { classifyKubeError } from './errors.js';
 import { fieldManager } from './names.js';
-import { collectionPath, describeRef, objectPath, refOf, type KindRef, type KubeObject, type ObjectRef } from './resources.js';
+import { collectionPath, describeRef, objectPath, refOf, type allNamespaces, type KindRef, type KubeObject, type ObjectRef } from './resources.js';
 
 /** Attempts of a request the server throttles with `Retry-After` (see {@link KubeClient}). */
 const maxThrottledAttempts = 5;
@@ -112,12 +112,19 @@ export class KubeClient {
     }
   }
 
-  /** Objects of a kind, optionally in one namespace and matching a label selector. */
-  async list<T extends KubeObject>(kind: KindRef, options: { readonly namespace?: string; readonly labelSelector?: string } = {}): Promise<T[]> {
+  /**
+   * Objects of a kind, in one namespace (or {@link allNamespaces}) for a namespaced kind, and
+   * optionally matching a label selector.
+   */
+  async list<T extends KubeObject>(
+    kind: KindRef,
+    options: { readonly namespace?: string | typeof allNamespaces; readonly labelSelector?: string } = {},
+  ): Promise<T[]> {
     const query = options.labelSelector ? { labelSelector: options.labelSelector } : undefined;
+    const where = typeof options.namespace === 'string' ? ` in ${options.namespace}` : options.namespace ? ' in all namespaces' : '';
     const list = await this.json<ObjectList<T>>(HttpMethod.GET, collectionPath(kind, options.namespace), {
       action: 'list',
-      target: `${kind.kind} objects${options.namespace ? ` in ${options.namespace}` : ''}`,
+      target: `${kind.kind} objects${where}`,
       query,
     });
     return list.items ?? [];

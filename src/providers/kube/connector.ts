@@ -57,6 +57,16 @@ export function apiAccessOf(kc: KubeConfig): ApiAccess {
   return { apiEndpoint, caBundle, insecure: cluster?.skipTLSVerify ?? false };
 }
 
+/**
+ * `~` or `~/…` → the worker's home directory (as a shell would expand it): spec files name
+ * `~/.kube/config`, and no shell runs between the spec and the worker. Other paths are returned
+ * as they are (`~user/` is not supported: the worker reads its own files only).
+ */
+export function expandHome(path: string): string {
+  if (path === '~') return homedir();
+  return path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
+}
+
 /** What the worker gives its {@link KubeTargetConnector}. */
 export interface KubeTargetConnectorOptions {
   /** Where bearer tokens for `gke` targets come from; connecting to one without it is an error. */
@@ -95,7 +105,8 @@ export class KubeTargetConnector implements KubeConnector {
 
   private connectKubeconfig(target: Extract<ClusterTarget, { kind: 'kubeconfig' }>): KubeConfig {
     const fromEnv = process.env.KUBECONFIG?.split(delimiter).filter((f) => f.length > 0) ?? [];
-    const files = target.kubeconfig ? [target.kubeconfig] : fromEnv.length ? fromEnv : [join(homedir(), '.kube', 'config')];
+    const named = target.kubeconfig ? [target.kubeconfig] : fromEnv.length ? fromEnv : [join(homedir(), '.kube', 'config')];
+    const files = named.map(expandHome);
     const kc = new BoundedKubeConfig(this.timeoutMs);
     for (const [i, file] of files.entries()) {
       const part = i === 0 ? kc : new KubeConfig();

@@ -9,6 +9,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ConflictError, InvalidSpecError, TransientError } from '../errors.js';
+import type { PlanItem } from '../types.js';
 import { KubeClient } from './client.js';
 import { StaleObjectError } from './errors.js';
 import {
@@ -90,14 +91,45 @@ async function updateFederations(kc: KubeConfig, change: (entries: FederationEnt
  * stay as they are, in their order.
  */
 export async function applyDnsConfig(kc: KubeConfig, federation: string, domain: string): Promise<DnsConfigResult> {
-  let entry: FederationEntry;
+  const entry = desiredEntry(federation, domain);
+  return updateFederations(kc, (entries) => upsertFederation(entries, entry));
+}
+
+/** The entry for the federation, or InvalidSpecError (the spec's names are checked before any call). */
+function desiredEntry(federation: string, domain: string): FederationEntry {
   try {
-    entry = validateEntry({ name: federation, domain: normalizeDomain(domain) });
+    return validateEntry({ name: federation, domain: normalizeDomain(domain) });
   } catch (err) {
     if (err instanceof FederationsFormatError) throw new InvalidSpecError(`cannot set kube-dns federation ${federation}=${domain}: ${err.message}`, { resource: 'kube-system/kube-dns' });
     throw err;
   }
-  return updateFederations(kc, (entries) => upsertFederation(entries, entry));
+}
+
+/**
+ * Read-only: what {@link applyDnsConfig} would do on one cluster, as the plan item
+ * `kube-dns federations on <clusterName>`: `create` (no ConfigMap, or no entry for this
+ * federation), `unchanged` (the entry is `<federation>=<domain without dot>`), `update` (the
+ * entry names another domain; the reason names both), `conflict` (a value apply would refuse to
+ * rewrite). Invalid names throw InvalidSpecError, as apply does.
+ */
+export async function planDnsConfig(kc: KubeConfig, federation: string, domain: string, clusterName: string): Promise<PlanItem> {
+  const resource = `kube-dns federations on ${clusterName}`;
+  const entry = desiredEntry(federation, domain);
+  const wanted = formatFederations([entry]);
+  const client = new KubeClient(kc);
+  const cm = await client.get<ConfigMapLike>(kubeDnsConfigMap);
+  if (!cm) return { resource, action: 'create', reason: `no ConfigMap kube-system/kube-dns: kfed creates it with federations ${wanted}` };
+  let entries: FederationEntry[];
+  try {
+    entries = parseExisting(client, cm);
+  } catch (err) {
+    if (err instanceof ConflictError) return { resource, action: 'conflict', reason: err.message };
+    throw err;
+  }
+  const current = entries.find((e) => e.name === entry.name);
+  if (!current) return { resource, action: 'create', reason: `adds ${wanted} to data.federations${entries.length ? ' (the other entries stay)' : ''}` };
+  if (current.domain === entry.domain) return { resource, action: 'unchanged', reason: `data.federations has ${wanted}` };
+  return { resource, action: 'update', reason: `federation ${entry.name} points to ${current.domain}; kfed sets it to ${entry.domain}` };
 }
 
 /** Removes only this federation's entry (the key goes when it was the last one). */
@@ -114,5 +146,5 @@ export async function ensureDefaultNamespace(kc: KubeConfig): Promise<{ readonly
   return { changed: created !== undefined };
 }
 
-/** The three steps with the shape the activities take (`ClusterDnsConfig`). */
-export const kubeDnsConfig = { ensureDefaultNamespace, apply: applyDnsConfig, remove: removeDnsConfig } as const;
+/** The steps, and the read-only plan, with the shape the activities take (`ClusterDnsConfig`). */
+export const kubeDnsConfig = { ensureDefaultNamespace, apply: applyDnsConfig, remove: removeDnsConfig, plan: planDnsConfig } as const;

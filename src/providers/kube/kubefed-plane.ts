@@ -3,16 +3,19 @@
  * kubefedctl does, and verify joins with the plane's own credentials.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterTarget } from '../types.js';
+import type { ClusterTarget, PlanItem } from '../types.js';
 import { KubeClient } from './client.js';
 import { apiAccessOf } from './connector.js';
 import { UnreachableError } from './errors.js';
 import { checkHost, prepareMember, registerOnHost } from './join.js';
 import { hostSecretName, serviceAccountName, validateJoinNames } from './names.js';
+import { planJoinOn } from './plan-join.js';
+import { planPlane } from './plan-plane.js';
 import { installPlane } from './plane-install.js';
+import { uninstallPlane } from './plane-uninstall.js';
 import { planeNamespaceUid, removeFromHost, removeFromMember } from './unjoin.js';
 import { verifyJoined } from './verify-join.js';
-import type { ControlPlane, JoinNames, JoinResult, KubeConnector, PlaneStatus, UnjoinResult, VerifyResult } from './types.js';
+import type { ControlPlane, JoinNames, JoinResult, KubeConnector, PlaneStatus, UninstallResult, UnjoinResult, VerifyResult } from './types.js';
 
 /** Dependencies and timings of a {@link KubeFedPlane}. */
 export interface KubeFedPlaneOptions {
@@ -97,5 +100,31 @@ export class KubeFedPlane implements ControlPlane {
       if (err instanceof UnreachableError) return { changed: hostChanged, member: 'unreachable' };
       throw err;
     }
+  }
+
+  /** Read-only (GETs only, so read-only credentials suffice): see {@link planPlane}. */
+  async planInit(host: ClusterTarget, options: { readonly namespace: string }): Promise<PlanItem[]> {
+    const { client } = await this.connect(host);
+    return [await planPlane(client, host.name, options.namespace)];
+  }
+
+  /** Read-only: see {@link planJoinOn}. The member is reached only when the plane is installed. */
+  async planJoin(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<PlanItem> {
+    validateJoinNames(names);
+    const { client } = await this.connect(host);
+    return planJoinOn(
+      client,
+      async () => {
+        const memberSide = await this.connect(member);
+        return { access: apiAccessOf(memberSide.kc), client: memberSide.client };
+      },
+      names,
+    );
+  }
+
+  /** See {@link uninstallPlane}: only kfed-labelled objects, refused while members are joined. */
+  async uninstall(host: ClusterTarget, options: { readonly namespace: string }): Promise<UninstallResult> {
+    const { client } = await this.connect(host);
+    return uninstallPlane(client, options.namespace);
   }
 }

@@ -69,11 +69,17 @@ function groupPath(apiVersion: string): string {
   return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
 
-/** The collection path of a kind, in a namespace when the kind is namespaced. */
-export function collectionPath(kind: KindRef, namespace?: string): string {
+/**
+ * Lists a namespaced kind in every namespace (`collectionPath(kind, allNamespaces)`), e.g. to
+ * find every KubeFedCluster on a host before removing the CRDs all planes share.
+ */
+export const allNamespaces = Symbol('all namespaces');
+
+/** The collection path of a kind, in a namespace (or {@link allNamespaces}) when the kind is namespaced. */
+export function collectionPath(kind: KindRef, namespace?: string | typeof allNamespaces): string {
   const { plural, namespaced } = info(kind);
   if (namespaced && !namespace) throw new Error(`${kind.kind} is namespaced: a namespace is required`);
-  const ns = namespaced ? `/namespaces/${encodeURIComponent(namespace ?? '')}` : '';
+  const ns = namespaced && typeof namespace === 'string' ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   return `${groupPath(kind.apiVersion)}${ns}/${plural}`;
 }
 

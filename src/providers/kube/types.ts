@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterTarget } from '../types.js';
+import type { ClusterTarget, PlanItem } from '../types.js';
 
 /** Turns a {@link ClusterTarget} into an authenticated client config, fetching credentials now. */
 export interface KubeConnector {
@@ -58,6 +58,18 @@ export interface PlaneStatus {
   readonly changed: boolean;
 }
 
+/** What {@link ControlPlane.uninstall} did. */
+export interface UninstallResult {
+  /** Whether anything was deleted (false when nothing of kfed's plane was left). */
+  readonly changed: boolean;
+  /**
+   * `removed`: kfed's KubeFed CRDs are gone (or were never there). `kept`: another plane on the
+   * cluster still has KubeFedClusters or a KubeFedConfig, and the CRDs are shared by all planes.
+   * CRDs kfed did not label are never touched either way.
+   */
+  readonly crds: 'removed' | 'kept';
+}
+
 /**
  * A federation control plane. KubeFed is the first; the interface leaves room for Karmada.
  * Every method is idempotent and safe to re-run after a crash at any point.
@@ -73,4 +85,20 @@ export interface ControlPlane {
    * goes first and always; an unreachable member is reported, not thrown.
    */
   unjoin(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<UnjoinResult>;
+  /**
+   * Read-only: what {@link ControlPlane.init} would do on the host. KubeFed gives one item,
+   * `plane on <host>` (`create`, `unchanged`, or `update` naming what differs); a list leaves
+   * room for planes that report per component.
+   */
+  planInit(host: ClusterTarget, options: { readonly namespace: string }): Promise<PlanItem[]>;
+  /**
+   * Read-only: what {@link ControlPlane.join} would do, as one item `join <member>` (`create`,
+   * `unchanged`, `update` for a partial join, `conflict` when the name is taken by another endpoint).
+   */
+  planJoin(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<PlanItem>;
+  /**
+   * Removes what init installed, for a host that must survive the federation; refuses
+   * (ConflictError) while members are joined. Missing objects are fine.
+   */
+  uninstall(host: ClusterTarget, options: { readonly namespace: string }): Promise<UninstallResult>;
 }

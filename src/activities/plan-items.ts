@@ -1,0 +1,45 @@
+/**
+ * What a run would do to the zone and to each cluster, decided from read-only lookups. Pure
+ * functions, so the rules are unit tested without any server.
+ */
+import type { ClusterInfo, ZoneInfo } from '../providers/gcp/types.js';
+import type { PlanItem } from '../providers/types.js';
+import type { ClusterSpec } from '../spec/types.js';
+
+const owner = { key: 'managed-by', value: 'kfed' } as const;
+
+export function planZone(zone: ZoneInfo | undefined, name: string, domain: string): PlanItem {
+  const resource = `zone ${name}`;
+  if (!zone) return { resource, action: 'create', reason: `no zone ${name}; a zone for ${domain} will be created` };
+  if (zone.dnsName !== domain.toLowerCase()) {
+    return { resource, action: 'conflict', reason: `zone ${name} exists for ${zone.dnsName}, the spec asks for ${domain}; pick another spec.dns.zone or delete that zone` };
+  }
+  if (zone.labels[owner.key] !== owner.value) return { resource, action: 'adopt', reason: `zone ${name} for ${domain} exists without kfed's label; it will be used and never deleted` };
+  return { resource, action: 'unchanged', reason: `zone ${name} for ${domain} exists (created by kfed)` };
+}
+
+/** A created cluster: does one of that name exist, who made it, and is it healthy? */
+export function planCreatedCluster(info: ClusterInfo | undefined, cluster: ClusterSpec, federation: string): PlanItem {
+  const resource = `cluster ${cluster.name}`;
+  if (!info) return { resource, action: 'create', reason: `will create ${cluster.nodes} × ${cluster.machineType} in ${cluster.location}` };
+  if (info.status === 'ERROR' || info.status === 'DEGRADED') {
+    return { resource, action: 'conflict', reason: `exists in status ${info.status}${info.statusMessage ? `: ${info.statusMessage}` : ''}; delete it or fix it first` };
+  }
+  if (info.status === 'STOPPING') return { resource, action: 'conflict', reason: 'is being deleted; wait until the deletion finishes' };
+  if (info.labels[owner.key] !== owner.value) {
+    return { resource, action: 'adopt', reason: `exists (${info.status}) without kfed's labels; it will be joined and never deleted` };
+  }
+  const of = info.labels['kfed-federation'];
+  if (of && of !== federation) return { resource, action: 'adopt', reason: `exists (${info.status}), created by kfed for federation ${of}` };
+  return { resource, action: 'unchanged', reason: `exists (${info.status}), created by kfed for this federation` };
+}
+
+/** An existing GKE cluster named in the spec: it must be there and healthy. */
+export function planExistingGkeCluster(info: ClusterInfo | undefined, cluster: ClusterSpec, path: string): PlanItem {
+  const resource = `cluster ${cluster.name}`;
+  if (!info) return { resource, action: 'conflict', reason: `existing cluster ${path} not found; check spec.clusters[].existing.gke` };
+  if (info.status === 'ERROR' || info.status === 'DEGRADED' || info.status === 'STOPPING') {
+    return { resource, action: 'conflict', reason: `existing cluster ${path} is ${info.status}${info.statusMessage ? `: ${info.statusMessage}` : ''}` };
+  }
+  return { resource, action: 'adopt', reason: `existing GKE cluster ${path} (${info.status}); it will be joined and never deleted` };
+}

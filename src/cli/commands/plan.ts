@@ -1,0 +1,57 @@
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { PlanAction } from '../../providers/types.js';
+import { workflowIds } from '../../shared.js';
+import type { FederationSpec } from '../../spec/types.js';
+import type { FederationPlan, plan } from '../../workflows/plan.js';
+import { fileFlag, outputFlag, parseCommand } from '../args.js';
+import { connectClient } from '../connect.js';
+import { ExitCode, ExitError } from '../errors.js';
+import { parseOutputFormat, printJson, table } from '../output.js';
+import { readSpecFile } from '../read-spec.js';
+
+export const help = `kfed plan -f FILE [-o json]     (also: kfed up -f FILE --plan)
+
+Read-only: shows what \`kfed up\` would do to each resource — the DNS zone, each cluster, the
+plane, each join and each kube-dns entry — as create, adopt, unchanged, update or conflict,
+with the reason. It runs on a worker, with the same providers and credentials as a real run,
+and changes nothing. Exit 0 when nothing is in conflict, 2 when a conflict would fail the run.`;
+
+const marks: Record<PlanAction, string> = { create: '+', adopt: '~', unchanged: '=', update: '*', conflict: '!' };
+
+/** Runs the plan workflow and returns its answer. */
+export async function runPlan(client: Client, taskQueue: string, spec: FederationSpec): Promise<FederationPlan> {
+  return client.workflow.execute<typeof plan>('plan', {
+    taskQueue,
+    workflowId: workflowIds.plan(spec.name),
+    args: [spec],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    staticSummary: `plan ${spec.name} (read-only)`,
+  });
+}
+
+/** Prints a plan like `terraform plan`: a mark per action, then totals. */
+export function printPlan(result: FederationPlan, spec: FederationSpec): void {
+  console.log(`plan for federation ${spec.name} (project ${spec.project}):\n`);
+  console.log(table(['', 'ACTION', 'RESOURCE', 'REASON'], result.items.map((i) => [marks[i.action], i.action, i.resource, i.reason])));
+  const count = (action: PlanAction): number => result.items.filter((i) => i.action === action).length;
+  console.log(`\n${count('create')} to create, ${count('adopt')} to adopt, ${count('update')} to update, ${count('unchanged')} unchanged, ${count('conflict')} in conflict`);
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parseCommand(argv, { ...fileFlag, ...outputFlag }, 0);
+  const format = parseOutputFormat(values.output);
+  const spec = readSpecFile(values.file);
+  const { client, settings, close } = await connectClient();
+  try {
+    const result = await runPlan(client, settings.taskQueue, spec);
+    if (format === 'json') printJson(result);
+    else printPlan(result, spec);
+    if (result.conflicts > 0) {
+      if (format !== 'json') console.error(`kfed: ${result.conflicts} conflict(s) would fail the run; fix them before kfed up`);
+      throw new ExitError(ExitCode.BadInput);
+    }
+  } finally {
+    await close();
+  }
+}

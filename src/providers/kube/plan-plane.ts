@@ -1,0 +1,72 @@
+/**
+ * What `init` would do to the host, found by reading only: the plane's namespace, CRDs,
+ * controller RBAC, KubeFedConfig and controller Deployment compared with the manifests
+ * {@link installPlane} applies.
+ */
+import type { PlanItem } from '../types.js';
+import type { KubeClient } from './client.js';
+import { describeDifference, driftOf } from './drift.js';
+import { kubeFedCrds } from './kubefed-crds.js';
+import { controllerDeployment, controllerDeploymentName, controllerRbac, kubeFedConfig, kubeFedImage } from './plane-manifests.js';
+import { describeRef, refOf, type KubeObject } from './resources.js';
+
+/** Differences listed in full in a plan reason; the rest are counted. */
+const maxListed = 5;
+
+/** A plan reason's list of differences: the first few, then how many more. */
+export function listDifferences(found: readonly string[]): string {
+  const shown = found.slice(0, maxListed).join('; ');
+  return found.length > maxListed ? `${shown}; and ${found.length - maxListed} more` : shown;
+}
+
+/** What one manifest's live object lacks, or undefined when an apply would change nothing. */
+export async function objectDrift(client: KubeClient, desired: KubeObject): Promise<{ readonly exists: boolean; readonly problem?: string }> {
+  const live = await client.get(refOf(desired));
+  const what = describeRef(refOf(desired));
+  if (!live) return { exists: false, problem: `${what} missing` };
+  const diff = driftOf(desired, live);
+  return { exists: true, problem: diff ? `${what}: ${describeDifference(diff, { secret: desired.kind === 'Secret' })}` : undefined };
+}
+
+/**
+ * The plan item of `init` on the host (resource `plane on <hostName>`):
+ * `create` when neither a KubeFed CRD nor the controller Deployment exists; `unchanged` when
+ * every object holds what kfed's manifests set (which includes the pinned image and the
+ * managed-by label); `update` otherwise, naming what differs.
+ */
+export async function planPlane(host: KubeClient, hostName: string, namespace: string): Promise<PlanItem> {
+  const resource = `plane on ${hostName}`;
+  const ns = await host.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
+  const problems: string[] = [];
+  if (!ns) problems.push(`Namespace ${namespace} missing`);
+  let installed = false;
+  for (const crd of kubeFedCrds) {
+    const drift = await objectDrift(host, crd);
+    installed ||= drift.exists;
+    if (drift.problem) problems.push(drift.problem);
+  }
+  const deployment = await objectDrift(host, controllerDeployment(namespace));
+  installed ||= deployment.exists;
+  if (!installed) {
+    return {
+      resource,
+      action: 'create',
+      reason: `KubeFed is not installed on ${hostName} (${host.endpoint}): init installs ${kubeFedCrds.length} CRDs and the controller-manager ${kubeFedImage} in ${namespace}`,
+    };
+  }
+  // NOTE: the KubeFedConfig is read after the CRDs: without its CRD the read is a 404, which
+  // reads as "missing" — true, and the missing CRD is already listed.
+  for (const obj of [...controllerRbac(namespace), kubeFedConfig(namespace)]) {
+    const drift = await objectDrift(host, obj);
+    if (drift.problem) problems.push(drift.problem);
+  }
+  if (deployment.problem) problems.push(deployment.problem);
+  if (problems.length === 0) {
+    return {
+      resource,
+      action: 'unchanged',
+      reason: `KubeFed installed in ${namespace}: ${kubeFedCrds.length} CRDs, KubeFedConfig, Deployment ${controllerDeploymentName} with ${kubeFedImage}`,
+    };
+  }
+  return { resource, action: 'update', reason: `KubeFed in ${namespace} differs from kfed's: ${listDifferences(problems)}` };
+}

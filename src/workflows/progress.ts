@@ -228,5 +228,8 @@ export function renderDetails(progress: FederationProgress, now: number): string
   }
   lines.push('', '| cluster | context | location | status |', '| --- | --- | --- | --- |');
   for (const c of progress.clusters) lines.push(`| ${c.name} | ${c.context} | ${c.location} | ${c.status} |`);
+  // The Temporal UI sizes its details frame a little short; a closing line keeps the last
+  // table row fully visible.
+  lines.push('', `_updated ${new Date(now).toISOString()}_`);
   return lines.join('\n');
 }

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { chromium, type Locator, type Page } from 'playwright-core';
 
 /**
- * The Debian package's browser. The UI test drives this binary only: playwright-core never
- * downloads a browser, and the machines have no internet besides package registries.
+ * The browser the UI test drives: the Debian package's launcher, or `KFED_CHROMIUM_BINARY`.
+ * playwright-core never downloads a browser (the machines have no internet besides package
+ * registries), so this binary is the only one used.
+ * @default '/usr/bin/chromium'
  */
-export const chromiumPath = '/usr/bin/chromium';
+export const chromiumPath = process.env.KFED_CHROMIUM_BINARY ?? '/usr/bin/chromium';
 
 /**
  * Flags for a quiet, offline, sandbox-free headless run (CI runs as root, where Chromium's
@@ -30,7 +32,8 @@ export class ChromiumMissingError extends Error {
   constructor(readonly path: string) {
     super(
       `Chromium is not installed (no ${path}), and the Temporal UI test needs it. ` +
-        'Install the Debian package: `apt-get update && apt-get install -y chromium` (as root; .ci/run does this).',
+        'Install the Debian package: `apt-get update && apt-get install -y chromium` (as root; .ci/run does this), ' +
+        'or point KFED_CHROMIUM_BINARY at a Chromium binary.',
     );
   }
 }
@@ -63,7 +66,7 @@ export async function launchChromium(options: { viewport: { width: number; heigh
       timeout: 30_000,
     });
     const page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     page.setDefaultNavigationTimeout(30_000);
     return {
       page,
@@ -82,7 +85,7 @@ export async function launchChromium(options: { viewport: { width: number; heigh
 }
 
 /** Waits until `locator` is visible; the error names what the page failed to show. */
-export async function expectVisible(locator: Locator, what: string, timeout = 15_000): Promise<void> {
+export async function expectVisible(locator: Locator, what: string, timeout = 30_000): Promise<void> {
   try {
     await locator.waitFor({ state: 'visible', timeout });
   } catch (err) {

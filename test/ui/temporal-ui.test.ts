@@ -11,12 +11,14 @@ import { workflowIds } from '../../src/shared.js';
 import { parseSpec } from '../../src/spec/parse.js';
 import { federateSteps } from '../../src/workflows/progress.js';
 import { projectRoot, startHarness, type Harness } from '../support/harness.js';
-import { assertChromiumInstalled, expectVisible, launchChromium, onSameRow, type HeadlessChromium } from './chromium.js';
+import { assertChromiumInstalled, ChromiumMissingError, expectVisible, launchChromium, onSameRow, type HeadlessChromium } from './chromium.js';
 
 const seedFile = join(projectRoot, 'examples', 'federation.yaml');
 const spec = parseSpec(readFileSync(seedFile, 'utf8'), seedFile);
 const screenshotDir = join(projectRoot, 'test-results', 'ui');
 const parentId = workflowIds.federation(spec.name);
+
+type Tab = 'history' | 'relationships' | 'user-metadata';
 
 interface Run {
   readonly workflowId: string;
@@ -26,25 +28,50 @@ interface Run {
 describe('Temporal UI of a finished kfed run, in headless Chromium', () => {
   let h: Harness | undefined;
   let browser: HeadlessChromium | undefined;
+  /** Set when Chromium is missing: every test then fails with how to install it. */
+  let missingBrowser: ChromiumMissingError | undefined;
   let ui = '';
+  let namespace = '';
   let parent: Run;
   /** The provisionCluster child of each cluster, by cluster name. */
   const children = new Map<string, Run>();
 
   const page = (): Page => {
+    if (missingBrowser) throw missingBrowser;
     if (!browser) throw new Error('the browser did not start (see the beforeAll error)');
     return browser.page;
   };
-  /** The UI's route for one run and tab, e.g. `/namespaces/default/workflows/kfed-kfed/<run>/history`. */
-  const runUrl = (run: Run, tab: 'history' | 'relationships' | 'user-metadata'): string =>
-    `${ui}/namespaces/${encodeURIComponent(h?.temporal.namespace ?? 'default')}/workflows/${encodeURIComponent(run.workflowId)}/${run.runId}/${tab}`;
+  /** The UI's route for one run (and tab), e.g. `/namespaces/default/workflows/kfed-kfed/<run>/history`. */
+  const runPath = (run: Run, tab?: Tab): string => `/namespaces/${namespace}/workflows/${run.workflowId}/${run.runId}${tab ? `/${tab}` : ''}`;
+  const runUrl = (run: Run, tab?: Tab): string => `${ui}${runPath(run, tab)}`;
+  /**
+   * Shows a tab of a run: by clicking the tab when that run is already open (the UI routes in the
+   * page, which is much faster than loading the app again), else by loading its URL.
+   */
+  const openRun = async (run: Run, tab: Tab): Promise<void> => {
+    const p = page();
+    const url = runUrl(run, tab);
+    if (p.url().startsWith(`${runUrl(run)}/`)) {
+      await p.getByTestId(`${tab}-tab`).click();
+      await p.waitForURL(url);
+    } else {
+      await p.goto(url);
+    }
+  };
   const screenshot = async (name: string): Promise<void> => {
     await page().screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
   };
 
   beforeAll(async () => {
-    // Before any server starts: a missing browser is a setup problem with a one-line fix.
-    assertChromiumInstalled();
+    // Before any server starts: a missing browser is a setup problem with a one-line fix. Each
+    // test fails with it (a failing hook alone would mark the tests skipped).
+    try {
+      assertChromiumInstalled();
+    } catch (err) {
+      if (!(err instanceof ChromiumMissingError)) throw err;
+      missingBrowser = err;
+      return;
+    }
     rmSync(screenshotDir, { recursive: true, force: true });
     mkdirSync(screenshotDir, { recursive: true });
 
@@ -63,6 +90,7 @@ describe('Temporal UI of a finished kfed run, in headless Chromium', () => {
     for (const c of spec.clusters) children.set(c.name, await describeRun(workflowIds.cluster(spec.name, c.name)));
 
     ui = h.temporal.uiUrl;
+    namespace = h.temporal.namespace;
     browser = await launchChromium({ viewport: { width: 1440, height: 1300 } });
   });
 
@@ -82,11 +110,11 @@ describe('Temporal UI of a finished kfed run, in headless Chromium', () => {
 
   it('shows the federate run: workflow id, type and run id, with Completed beside the id', async () => {
     const p = page();
-    await p.goto(runUrl(parent, 'history'));
+    await openRun(parent, 'history');
 
     const heading = p.getByTestId('workflow-id-heading');
     await expectVisible(heading, 'the workflow id heading');
-    expect(await heading.innerText()).toMatch(new RegExp(`^${parentId}\\b`));
+    expect(await heading.innerText()).toMatch(startsWithWord(parentId));
     // The status badge is the nearest "Completed" before the heading, on the same line.
     const status = heading.locator('xpath=preceding::span[normalize-space()="Completed"][1]');
     await expectVisible(status, 'the Completed status of the run');
@@ -102,13 +130,13 @@ describe('Temporal UI of a finished kfed run, in headless Chromium', () => {
 
   it('lists one provisionCluster child per cluster under Relationships, each Completed and linked to its run', async () => {
     const p = page();
-    await p.goto(runUrl(parent, 'relationships'));
+    await openRun(parent, 'relationships');
 
     await expectVisible(p.getByRole('link', { name: parentId, exact: true }), 'the parent in the relationship tree');
     for (const [cluster, child] of children) {
       const link = p.getByRole('link', { name: child.workflowId, exact: true });
       await expectVisible(link, `the child workflow of ${cluster}`);
-      expect(await link.getAttribute('href')).toBe(`/namespaces/default/workflows/${child.workflowId}/${child.runId}/history`);
+      expect(await link.getAttribute('href')).toBe(runPath(child, 'history'));
       // The row of the link: the nearest ancestor that also holds the child's workflow type.
       const row = link.locator('xpath=ancestor::div[.//p[normalize-space()="provisionCluster"]][1]');
       await expectVisible(row.getByText('provisionCluster', { exact: true }), `the type of the ${cluster} child`);
@@ -120,14 +148,11 @@ describe('Temporal UI of a finished kfed run, in headless Chromium', () => {
 
   it('renders the current-details tables that federate publishes, every step Succeeded and every cluster Ready', async () => {
     const p = page();
-    await p.goto(runUrl(parent, 'user-metadata'));
+    await openRun(parent, 'user-metadata');
 
     // Child starts carry their staticSummary into "Events with Metadata".
     for (const c of spec.clusters) {
-      const event = p.getByText(`cluster ${c.name} in ${c.location}`, { exact: true });
-      await expectVisible(event, `the child workflow event of ${c.name}`);
-      const row = event.locator('xpath=ancestor::div[.//p[normalize-space()="Child Workflow"]][1]');
-      await expectVisible(row.getByText('Completed', { exact: true }), `the Completed child event of ${c.name}`);
+      await expectCompletedEvent(p, 'Child Workflow', `cluster ${c.name} in ${c.location}`);
     }
 
     const details = currentDetails(p);
@@ -157,30 +182,47 @@ describe('Temporal UI of a finished kfed run, in headless Chromium', () => {
     for (const c of spec.clusters) {
       const child = children.get(c.name);
       if (!child) throw new Error(`no child run recorded for ${c.name}`);
-      await p.goto(runUrl(parent, 'relationships'));
+      await openRun(parent, 'relationships');
       await p.getByRole('link', { name: child.workflowId, exact: true }).click();
       await p.waitForURL(`**/workflows/${child.workflowId}/${child.runId}/history`);
 
       const heading = p.getByTestId('workflow-id-heading');
       await expectVisible(heading, `the heading of ${child.workflowId}`);
-      expect(await heading.innerText()).toMatch(new RegExp(`^${child.workflowId}\\b`));
+      expect(await heading.innerText()).toMatch(startsWithWord(child.workflowId));
       const status = heading.locator('xpath=preceding::span[normalize-space()="Completed"][1]');
       await expectVisible(status, `the Completed status of ${child.workflowId}`);
       expect(await onSameRow(status, heading)).toBe(true);
       await expectVisible(p.getByRole('link', { name: 'provisionCluster', exact: true }), 'the workflow type provisionCluster');
-      await expectVisible(p.getByRole('link', { name: parentId, exact: true }), 'the link to the parent workflow');
+      const toParent = p.getByRole('link', { name: parentId, exact: true });
+      await expectVisible(toParent, 'the link to the parent workflow');
+      expect(await toParent.getAttribute('href')).toContain(runPath(parent));
 
-      await p.getByTestId('user-metadata-tab').click();
-      await p.waitForURL(`**/workflows/${child.workflowId}/${child.runId}/user-metadata`);
-      const create = p.getByText(`create cluster ${c.name} in ${c.location}`, { exact: true });
-      await expectVisible(create, `the create-cluster activity of ${c.name}`);
-      const row = create.locator('xpath=ancestor::div[.//p[normalize-space()="Activity"]][1]');
-      await expectVisible(row.getByText('Completed', { exact: true }), `the Completed create-cluster activity of ${c.name}`);
+      await openRun(child, 'user-metadata');
+      await expectCompletedEvent(p, 'Activity', `create cluster ${c.name} in ${c.location}`);
       await expectVisible(currentDetails(p).getByText(new RegExp(`: RUNNING at https://127\\.0\\.0\\.1:\\d+`)), `the current details of ${c.name}`);
       await screenshot(`cluster-${c.name}-user-metadata`);
+      await toParent.click();
+      await p.waitForURL(`**/workflows/${parent.workflowId}/${parent.runId}/*`);
     }
   });
 });
+
+/**
+ * Expects a row of "Events with Metadata" (User Metadata tab): the event's kind, its summary and
+ * a Completed badge, in one row that holds no other event.
+ */
+async function expectCompletedEvent(page: Page, kind: 'Activity' | 'Child Workflow', summary: string): Promise<void> {
+  const label = page.getByText(summary, { exact: true });
+  await expectVisible(label, `the ${kind.toLowerCase()} event "${summary}"`);
+  const row = label.locator(`xpath=ancestor::div[.//p[normalize-space()="${kind}"]][.//span[normalize-space()="Completed"]][1]`);
+  await expectVisible(row.getByText('Completed', { exact: true }), `the Completed status of "${summary}"`);
+  expect(await row.locator('xpath=.//p[normalize-space()="Activity" or normalize-space()="Child Workflow"]').count()).toBe(1);
+}
+
+/** Matches text that starts with `word` followed by whitespace or nothing (the heading also holds a hidden "copy" label). */
+function startsWithWord(word: string): RegExp {
+  return new RegExp(`^${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\s|$)`);
+}
 
 /** The iframe in which the UI renders a run's current details (Markdown, via its `/render` route). */
 function currentDetails(page: Page): FrameLocator {

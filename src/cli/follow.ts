@@ -3,7 +3,10 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { progressQuery } from '../shared.js';
 import { rootMessage } from '../workflows/failures.js';
 import type { FederationProgress } from '../workflows/progress.js';
-import type { ProgressPrinter } from './progress-view.js';
+import { ExitCode, ExitError } from './errors.js';
+import type { OutputFormat } from './output.js';
+import { printJson } from './output.js';
+import { ProgressPrinter } from './progress-view.js';
 
 export type RunOutcome<T> =
   | { readonly status: 'COMPLETED'; readonly result: T; readonly progress?: FederationProgress }
@@ -43,4 +46,19 @@ export async function followRun<T>(handle: WorkflowHandle, printer?: ProgressPri
     const error = err instanceof WorkflowFailedError ? rootMessage(err.cause ?? err) : rootMessage(err);
     return { status: closed, error, progress };
   }
+}
+
+/**
+ * What `up --wait` and `down --wait` do: follow the run with live progress (or silently for
+ * `-o json`, then print the outcome as JSON), and end with exit 1 when the run did not
+ * complete. Returns the result for the command's own summary.
+ */
+export async function followToEnd<T>(handle: WorkflowHandle, runId: string, format: OutputFormat): Promise<T> {
+  const outcome = await followRun<T>(handle, format === 'json' ? undefined : new ProgressPrinter());
+  if (format === 'json') printJson({ workflowId: handle.workflowId, runId, ...outcome });
+  if (outcome.status !== 'COMPLETED') {
+    if (format !== 'json') console.error(`kfed: ${handle.workflowId} ${outcome.status.toLowerCase()}: ${outcome.error}`);
+    throw new ExitError(ExitCode.RunFailed);
+  }
+  return outcome.result;
 }

@@ -1,6 +1,4 @@
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { startEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
 
 export interface RunEmulatorOptions {
@@ -73,44 +71,4 @@ function untilStopped(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted) finish();
     else signal?.addEventListener('abort', finish, { once: true });
   });
-}
-
-/** Direct entry: `tsx src/emulator/main.ts --port P --state FILE [--delete-clusters-on-exit]`. */
-async function cli(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      state: { type: 'string' },
-      'state-dir': { type: 'string' },
-      'provisioning-delay-ms': { type: 'string' },
-      'delete-clusters-on-exit': { type: 'boolean' },
-    },
-  });
-  const number = (v: string | undefined, name: string): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got "${v}"`);
-    return n;
-  };
-  const port = number(values.port, 'port');
-  const delay = number(values['provisioning-delay-ms'], 'provisioning-delay-ms');
-  await runEmulator({
-    ...(port !== undefined ? { port } : {}),
-    ...(values.state ? { stateFile: values.state } : {}),
-    ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
-    ...(delay !== undefined ? { provisioningDelayMs: delay } : {}),
-    deleteClustersOnExit: values['delete-clusters-on-exit'] ?? false,
-  });
-  return 0;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  cli(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exit(1);
-    },
-  );
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/local/wait.js';
+import { tokenKubeConfig } from '../../src/providers/kube/connector.js';
 import { progressQuery, workflowIds } from '../../src/shared.js';
 import { parseSpec } from '../../src/spec/parse.js';
 import type { federate } from '../../src/workflows/federate.js';
@@ -13,14 +14,7 @@ const spec = parseSpec(readFileSync(join(projectRoot, 'examples', 'federation.ya
 
 /** A client for an emulated cluster, authenticated like GKE: endpoint + CA + the Google token. */
 function clusterClient(endpoint: string, caCertificate: string, token: string): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: endpoint, caData: caCertificate }],
-    users: [{ name: 'u', token }],
-    contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
-    currentContext: 'c',
-  });
-  return kc;
+  return tokenKubeConfig({ name: 'cluster', endpoint, caData: caCertificate, token, timeoutMs: 15_000 });
 }
 
 describe('durability: SIGKILL the worker mid-run', () => {

@@ -33,9 +33,9 @@ interface Running {
   output: string;
 }
 
-/** Starts `tsx src/emulator/main.ts` and waits for the exported variables. */
+/** Starts `kfed emulator ARGS` (the user's command) and waits for the exported variables. */
 async function runMain(args: string[]): Promise<Running> {
-  const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'src', 'emulator', 'main.ts'), ...args], { cwd: projectRoot });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'client.ts'), 'emulator', ...args], { cwd: projectRoot });
   const running: Running = { child, env: {}, output: '' };
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -4,18 +4,12 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../src/local/local-cluster.js';
 import { waitFor } from '../../src/local/wait.js';
+import { tokenKubeConfig } from '../../src/providers/kube/connector.js';
 import { scratchDir, testToolchain } from '../support/substrate.js';
 
 /** A client authenticated only by a bearer token and the cluster CA. */
 function tokenConfig(cluster: LocalCluster, token: string): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: cluster.info.endpoint, caData: Buffer.from(cluster.info.caCertificate).toString('base64') }],
-    users: [{ name: 'u', token }],
-    contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
-    currentContext: 'ctx',
-  });
-  return kc;
+  return tokenKubeConfig({ name: 'c', endpoint: cluster.info.endpoint, caData: Buffer.from(cluster.info.caCertificate).toString('base64'), token, timeoutMs: 15_000 });
 }
 
 async function statusOf(kc: k8s.KubeConfig): Promise<number> {

@@ -3,10 +3,8 @@ import { workflowIds } from '../../shared.js';
 import type { teardown, TeardownSummary } from '../../workflows/teardown.js';
 import { fileFlag, outputFlag, parseCommand, requireName, waitFlag } from '../args.js';
 import { connectClient } from '../connect.js';
-import { ExitCode, ExitError } from '../errors.js';
-import { followRun } from '../follow.js';
+import { followToEnd } from '../follow.js';
 import { parseOutputFormat, printJson } from '../output.js';
-import { ProgressPrinter } from '../progress-view.js';
 import { specOf } from '../spec-of-run.js';
 import { runLink } from '../ui.js';
 
@@ -50,15 +48,10 @@ export async function run(argv: string[]): Promise<void> {
       else console.log(`follow it with: kfed watch ${name} --teardown`);
       return;
     }
-    const outcome = await followRun<TeardownSummary>(handle, format === 'json' ? undefined : new ProgressPrinter());
-    if (format === 'json') printJson({ workflowId, runId: description.runId, ...outcome });
-    if (outcome.status !== 'COMPLETED') {
-      if (format !== 'json') console.error(`kfed: ${workflowId} ${outcome.status.toLowerCase()}: ${outcome.error}`);
-      throw new ExitError(ExitCode.RunFailed);
-    }
+    const result = await followToEnd<TeardownSummary>(handle, description.runId, format);
     if (format !== 'json') {
-      const clusters = Object.entries(outcome.result.clusters).map(([c, r]) => `${c} ${r}`).join(', ');
-      console.log(`\nfederation ${name} torn down: clusters ${clusters || 'none'}; zone ${outcome.result.zone}`);
+      const clusters = Object.entries(result.clusters).map(([c, r]) => `${c} ${r}`).join(', ');
+      console.log(`\nfederation ${name} torn down: clusters ${clusters || 'none'}; zone ${result.zone}`);
     }
   } finally {
     await close();

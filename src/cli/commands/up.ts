@@ -3,10 +3,8 @@ import { workflowIds } from '../../shared.js';
 import type { federate, FederationSummary } from '../../workflows/federate.js';
 import { fileFlag, outputFlag, parseCommand, waitFlag } from '../args.js';
 import { connectClient } from '../connect.js';
-import { ExitCode, ExitError } from '../errors.js';
-import { followRun } from '../follow.js';
+import { followToEnd } from '../follow.js';
 import { parseOutputFormat, printJson } from '../output.js';
-import { ProgressPrinter } from '../progress-view.js';
 import { readSpecFile } from '../read-spec.js';
 import { runLink } from '../ui.js';
 import { printSummary } from './status.js';
@@ -55,13 +53,8 @@ export async function run(argv: string[]): Promise<void> {
       else console.log(`follow it with: kfed watch ${spec.name}`);
       return;
     }
-    const outcome = await followRun<FederationSummary>(handle, format === 'json' ? undefined : new ProgressPrinter());
-    if (format === 'json') printJson({ workflowId, runId: description.runId, ...outcome });
-    if (outcome.status !== 'COMPLETED') {
-      if (format !== 'json') console.error(`kfed: ${workflowId} ${outcome.status.toLowerCase()}: ${outcome.error}`);
-      throw new ExitError(ExitCode.RunFailed);
-    }
-    if (format !== 'json') printSummary(outcome.result);
+    const summary = await followToEnd<FederationSummary>(handle, description.runId, format);
+    if (format !== 'json') printSummary(summary);
   } finally {
     await close();
   }

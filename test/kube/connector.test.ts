@@ -1,17 +1,42 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCluster } from '../../src/local/local-cluster.js';
-import { InvalidSpecError, PermissionError } from '../../src/providers/errors.js';
+import { InvalidSpecError, PermissionError, TransientError } from '../../src/providers/errors.js';
 import { BoundedKubeConfig } from '../../src/providers/kube/bounded-kube-config.js';
 import { KubeClient } from '../../src/providers/kube/client.js';
-import { apiAccessOf, KubeTargetConnector } from '../../src/providers/kube/connector.js';
+import { apiAccessOf, expandHome, KubeTargetConnector } from '../../src/providers/kube/connector.js';
+import { describeTarget } from '../../src/providers/kube/describe-target.js';
 import { UnreachableError } from '../../src/providers/kube/errors.js';
 import type { ClusterTarget } from '../../src/providers/types.js';
 import { scratchDir } from '../support/substrate.js';
 import { CountingTokenSource, createTestCluster, gkeTarget, kubeconfigTarget } from './support.js';
+
+/** A kubeconfig file with one context reaching `server` with a bearer token (or as nobody). */
+function writeKubeconfig(path: string, context: string, server: string, caPem: string, token?: string): void {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: context, server, caData: Buffer.from(caPem).toString('base64') }],
+    users: [{ name: context, token }],
+    contexts: [{ name: context, cluster: context, user: context }],
+    currentContext: context,
+  });
+  writeFileSync(path, kc.exportConfig(), { mode: 0o600 });
+}
+
+/** Runs `fn` with HOME (what `~` expands to) set to `home`. */
+async function withHome<T>(home: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.HOME;
+  process.env.HOME = home;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.HOME;
+    else process.env.HOME = saved;
+  }
+}
 
 async function namespaceCount(kc: k8s.KubeConfig): Promise<number> {
   return (await new KubeClient(kc).list({ apiVersion: 'v1', kind: 'Namespace' })).length;
@@ -128,5 +153,100 @@ describe('KubeTargetConnector', () => {
     const typed = await kc.makeApiClient(k8s.CoreV1Api).listNamespace().catch((e: unknown) => e);
     expect(Date.now() - typedStarted).toBeLessThan(3_000);
     expect((typed as Error).name).toBe('AbortError');
+  });
+
+  describe('describeTarget (adopting an existing cluster)', () => {
+    const caBase64 = (): string => Buffer.from(cluster.info.caCertificate).toString('base64');
+
+    it('reads endpoint and CA of a kubeconfig context, and of a gke target, without credentials', async () => {
+      const described = await describeTarget(new KubeTargetConnector(), kubeconfigTarget(cluster));
+      expect(described).toEqual({ endpoint: cluster.info.endpoint, caCertificate: caBase64() });
+      // kwokctl's kubeconfig names the context after the cluster; the admin uses a client certificate.
+      expect(kubeconfigTarget(cluster)).toMatchObject({ context: 'kwok-connect', kubeconfig: cluster.info.kubeconfigPath });
+      const gke = await describeTarget(new KubeTargetConnector({ tokens: new CountingTokenSource() }), gkeTarget(cluster));
+      expect(gke).toEqual(described);
+      expect(JSON.stringify(described)).not.toContain(cluster.info.adminKey.slice(30, 60));
+    });
+
+    it('says which context is missing', async () => {
+      const target: ClusterTarget = { kind: 'kubeconfig', name: 'prod', context: 'prod-eu', kubeconfig: cluster.info.kubeconfigPath };
+      const error = await describeTarget(new KubeTargetConnector(), target).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidSpecError);
+      expect((error as Error).message).toBe(`kubeconfig ${cluster.info.kubeconfigPath} has no context "prod-eu" for cluster prod (contexts there: kwok-connect)`);
+    });
+
+    it('fails fast with a TransientError naming context and endpoint when nothing listens', async () => {
+      // A port that was just free: connections are refused at once.
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const address = closed.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      await new Promise((resolve) => closed.close(resolve));
+      const file = join(dir.path, 'stopped.yaml');
+      writeKubeconfig(file, 'stopped-ctx', `https://127.0.0.1:${port}`, cluster.info.caCertificate, 'kfed-kube-test-token');
+      const started = Date.now();
+      const error = await describeTarget(new KubeTargetConnector(), { kind: 'kubeconfig', name: 'stopped', context: 'stopped-ctx', kubeconfig: file }).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(error).toBeInstanceOf(UnreachableError);
+      expect(error).toBeInstanceOf(TransientError);
+      expect((error as TransientError).retryable).toBe(true);
+      expect((error as Error).message).toBe(
+        `cluster stopped (context stopped-ctx): cannot reach the Kubernetes API at https://127.0.0.1:${port} (ECONNREFUSED) while trying to read /readyz ` +
+          '(is the cluster running, and its endpoint reachable from the worker?)',
+      );
+    });
+
+    it('gives up on a server that never answers after the request timeout', async () => {
+      const file = join(dir.path, 'silent.yaml');
+      writeKubeconfig(file, 'silent-ctx', `https://127.0.0.1:${blackHolePort}`, cluster.info.caCertificate, 'kfed-kube-test-token');
+      const started = Date.now();
+      const error = await describeTarget(new KubeTargetConnector({ requestTimeoutMs: 1_000 }), {
+        kind: 'kubeconfig',
+        name: 'silent',
+        context: 'silent-ctx',
+        kubeconfig: file,
+      }).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(error).toBeInstanceOf(UnreachableError);
+      expect((error as Error).message).toContain(`cluster silent (context silent-ctx): the Kubernetes API at https://127.0.0.1:${blackHolePort} did not answer within 1s`);
+    });
+
+    it('turns refused or missing credentials into a PermissionError with a hint, never showing them', async () => {
+      const wrong = join(dir.path, 'wrong-token.yaml');
+      writeKubeconfig(wrong, 'wrong-ctx', cluster.info.endpoint, cluster.info.caCertificate, 'not-the-right-token');
+      const error = await describeTarget(new KubeTargetConnector(), { kind: 'kubeconfig', name: 'wrong', context: 'wrong-ctx', kubeconfig: wrong }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PermissionError);
+      expect((error as Error).message).toBe(
+        `cluster wrong (context wrong-ctx): read /readyz on ${cluster.info.endpoint} failed: Unauthorized (HTTP 401) ` +
+          '(the API server refused the credentials of context "wrong-ctx" on the worker; refresh them (e.g. gcloud container clusters get-credentials) or name another context)',
+      );
+      expect((error as Error).message).not.toContain('not-the-right-token');
+
+      // No credentials at all: /readyz is public, so only the discovery request shows the problem.
+      const nobody = join(dir.path, 'anonymous.yaml');
+      writeKubeconfig(nobody, 'nobody-ctx', cluster.info.endpoint, cluster.info.caCertificate);
+      const anonymous = await describeTarget(new KubeTargetConnector(), { kind: 'kubeconfig', name: 'nobody', context: 'nobody-ctx', kubeconfig: nobody }).catch(
+        (e: unknown) => e,
+      );
+      expect(anonymous).toBeInstanceOf(PermissionError);
+      expect((anonymous as Error).message).toMatch(/^cluster nobody \(context nobody-ctx\): read \/api on https:\/\/127\.0\.0\.1:\d+ failed: .*\(HTTP 40[13]\)/);
+    });
+
+    it('expands ~ in the kubeconfig path to the worker\'s home directory', async () => {
+      const home = join(dir.path, 'home');
+      mkdirSync(join(home, '.kube'), { recursive: true });
+      writeKubeconfig(join(home, '.kube', 'config'), 'home-ctx', cluster.info.endpoint, cluster.info.caCertificate, 'kfed-kube-test-token');
+      await withHome(home, async () => {
+        expect(expandHome('~/.kube/config')).toBe(join(home, '.kube', 'config'));
+        expect(expandHome('~')).toBe(home);
+        expect(expandHome('/etc/kubeconfig')).toBe('/etc/kubeconfig');
+        expect(expandHome('~other/config')).toBe('~other/config');
+        const target: ClusterTarget = { kind: 'kubeconfig', name: 'home', context: 'home-ctx', kubeconfig: '~/.kube/config' };
+        expect(await describeTarget(new KubeTargetConnector(), target)).toEqual({ endpoint: cluster.info.endpoint, caCertificate: caBase64() });
+        const absent = await new KubeTargetConnector().connect({ ...target, kubeconfig: '~/.kube/absent' }).catch((e: unknown) => e);
+        expect(absent).toBeInstanceOf(InvalidSpecError);
+        expect((absent as Error).message).toContain(`cannot read kubeconfig ${join(home, '.kube', 'absent')} for cluster home: no such file`);
+      });
+    });
   });
 });

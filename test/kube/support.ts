@@ -23,14 +23,22 @@ export class CountingTokenSource implements AccessTokenSource {
   }
 }
 
+/** The user {@link testToken} authenticates as (what audit logs name). */
+export const testUser = 'kfed-test';
+
 /** A local cluster whose API server accepts {@link testToken} as a cluster admin. */
-export async function createTestCluster(name: string, workdir: string, options: { readonly scheduler: boolean }): Promise<LocalCluster> {
+export async function createTestCluster(
+  name: string,
+  workdir: string,
+  options: { readonly scheduler: boolean; readonly apiserverArgs?: Readonly<Record<string, string>> },
+): Promise<LocalCluster> {
   return LocalCluster.create(name, {
     toolchain: await testToolchain(),
     workdir,
     scheduler: options.scheduler,
     nodes: options.scheduler ? 1 : 0,
-    staticTokens: [{ token: testToken, user: 'kfed-test', groups: ['system:masters'] }],
+    staticTokens: [{ token: testToken, user: testUser, groups: ['system:masters'] }],
+    apiserverArgs: options.apiserverArgs,
   });
 }
 
@@ -45,15 +53,16 @@ export function kubeconfigTarget(cluster: LocalCluster): ClusterTarget {
 }
 
 const managed = { labelSelector: 'app.kubernetes.io/managed-by=kfed' };
+const everything = {};
 
 function rows(kind: string, items: readonly { metadata?: k8s.V1ObjectMeta }[]): string[] {
   return items.map((i) => `${kind} ${i.metadata?.namespace ? `${i.metadata.namespace}/` : ''}${i.metadata?.name ?? '?'}@${i.metadata?.resourceVersion ?? '?'}`);
 }
 
-async function customObjects(kc: k8s.KubeConfig, plural: string): Promise<string[]> {
+async function customObjects(kc: k8s.KubeConfig, plural: string, selector: { readonly labelSelector?: string }): Promise<string[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const list = (await kc.makeApiClient(k8s.CustomObjectsApi).listClusterCustomObject({ group: 'core.kubefed.io', version: 'v1beta1', plural, ...managed })) as {
+      const list = (await kc.makeApiClient(k8s.CustomObjectsApi).listClusterCustomObject({ group: 'core.kubefed.io', version: 'v1beta1', plural, ...selector })) as {
         items: { metadata?: k8s.V1ObjectMeta }[];
       };
       return rows(plural, list.items);
@@ -70,29 +79,41 @@ async function customObjects(kc: k8s.KubeConfig, plural: string): Promise<string
   }
 }
 
+async function objectRows(kc: k8s.KubeConfig, selector: { readonly labelSelector?: string }): Promise<string[]> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
+  const all = [
+    rows('Namespace', (await core.listNamespace(selector)).items),
+    rows('ServiceAccount', (await core.listServiceAccountForAllNamespaces(selector)).items),
+    rows('Secret', (await core.listSecretForAllNamespaces(selector)).items),
+    rows('ConfigMap', (await core.listConfigMapForAllNamespaces(selector)).items),
+    rows('ClusterRole', (await rbac.listClusterRole(selector)).items),
+    rows('ClusterRoleBinding', (await rbac.listClusterRoleBinding(selector)).items),
+    rows('Role', (await rbac.listRoleForAllNamespaces(selector)).items),
+    rows('RoleBinding', (await rbac.listRoleBindingForAllNamespaces(selector)).items),
+    rows('Deployment', (await kc.makeApiClient(k8s.AppsV1Api).listDeploymentForAllNamespaces(selector)).items),
+    rows('CustomResourceDefinition', (await kc.makeApiClient(k8s.ApiextensionsV1Api).listCustomResourceDefinition(selector)).items),
+    await customObjects(kc, 'kubefedclusters', selector),
+    await customObjects(kc, 'kubefedconfigs', selector),
+  ];
+  return all.flat().sort();
+}
+
 /**
  * Every object labelled `app.kubernetes.io/managed-by=kfed`, as sorted
  * `Kind namespace/name@resourceVersion` rows: equal snapshots mean nothing was created,
  * deleted or written.
  */
 export async function managedObjects(kc: k8s.KubeConfig): Promise<string[]> {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const rbac = kc.makeApiClient(k8s.RbacAuthorizationV1Api);
-  const all = [
-    rows('Namespace', (await core.listNamespace(managed)).items),
-    rows('ServiceAccount', (await core.listServiceAccountForAllNamespaces(managed)).items),
-    rows('Secret', (await core.listSecretForAllNamespaces(managed)).items),
-    rows('ConfigMap', (await core.listConfigMapForAllNamespaces(managed)).items),
-    rows('ClusterRole', (await rbac.listClusterRole(managed)).items),
-    rows('ClusterRoleBinding', (await rbac.listClusterRoleBinding(managed)).items),
-    rows('Role', (await rbac.listRoleForAllNamespaces(managed)).items),
-    rows('RoleBinding', (await rbac.listRoleBindingForAllNamespaces(managed)).items),
-    rows('Deployment', (await kc.makeApiClient(k8s.AppsV1Api).listDeploymentForAllNamespaces(managed)).items),
-    rows('CustomResourceDefinition', (await kc.makeApiClient(k8s.ApiextensionsV1Api).listCustomResourceDefinition(managed)).items),
-    await customObjects(kc, 'kubefedclusters'),
-    await customObjects(kc, 'kubefedconfigs'),
-  ];
-  return all.flat().sort();
+  return objectRows(kc, managed);
+}
+
+/**
+ * Every object of the kinds kfed reads or writes (labelled or not), as {@link managedObjects}
+ * rows: the snapshot that proves a read-only call wrote nothing anywhere.
+ */
+export async function allObjects(kc: k8s.KubeConfig): Promise<string[]> {
+  return objectRows(kc, everything);
 }
 
 /** Rows without resourceVersions, for "which objects exist" assertions. */

@@ -7,7 +7,8 @@
  * probe's `scheme`, a CRD's `conversion`) and other managers add their own fields, none of
  * which an apply of kfed's manifest would change.
  */
-import type { KubeObject } from './resources.js';
+import type { KubeClient } from './client.js';
+import { describeRef, refOf, type KubeObject } from './resources.js';
 
 /** The first field where a live object differs from the manifest. */
 export interface Difference {
@@ -41,6 +42,9 @@ function firstDifference(want: unknown, live: unknown, path: string): Difference
     return undefined;
   }
   if (isRecord(want)) {
+    // A missing map (the server drops empty ones) reads as empty: the difference is then named
+    // by its first missing key, e.g. `metadata.labels["app.kubernetes.io/managed-by"]`.
+    if (live === undefined) return firstDifference(want, {}, path);
     if (!isRecord(live)) return { path, want, live };
     for (const [key, value] of Object.entries(want)) {
       if (value === undefined) continue;
@@ -78,4 +82,22 @@ export function describeDifference(diff: Difference, options: { readonly secret?
   if (options.secret) return `${diff.path} differs`;
   if (diff.live === undefined) return `${diff.path} missing (want ${show(diff.want)})`;
   return `${diff.path} is ${show(diff.live)}, want ${show(diff.want)}`;
+}
+
+/** Differences listed in full in a plan reason; the rest are counted. */
+const maxListed = 5;
+
+/** A plan reason's list of differences: the first few, then how many more. */
+export function listDifferences(found: readonly string[]): string {
+  const shown = found.slice(0, maxListed).join('; ');
+  return found.length > maxListed ? `${shown}; and ${found.length - maxListed} more` : shown;
+}
+
+/** Whether a manifest's object exists, and what it lacks (`problem` undefined: an apply would change nothing). GET only. */
+export async function objectDrift(client: KubeClient, desired: KubeObject): Promise<{ readonly exists: boolean; readonly problem?: string }> {
+  const live = await client.get(refOf(desired));
+  const what = describeRef(refOf(desired));
+  if (!live) return { exists: false, problem: `${what} missing` };
+  const diff = driftOf(desired, live);
+  return { exists: true, problem: diff ? `${what}: ${describeDifference(diff, { secret: desired.kind === 'Secret' })}` : undefined };
 }

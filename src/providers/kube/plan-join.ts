@@ -6,11 +6,10 @@
 import type { PlanItem } from '../types.js';
 import type { KubeClient } from './client.js';
 import type { ApiAccess } from './connector.js';
-import { describeDifference, driftOf } from './drift.js';
+import { describeDifference, driftOf, listDifferences, objectDrift } from './drift.js';
 import { hostObjectRefs } from './join.js';
 import { hostTokenSecret, kubeFedCluster, memberRbac, memberRbacRefs, memberServiceAccount, memberTokenSecret } from './join-manifests.js';
 import { managedByLabel, managedLabels, serviceAccountName } from './names.js';
-import { listDifferences, objectDrift } from './plan-plane.js';
 import { describeRef, refOf, type KubeObject } from './resources.js';
 import type { JoinNames } from './types.js';
 

@@ -5,28 +5,9 @@
  */
 import type { PlanItem } from '../types.js';
 import type { KubeClient } from './client.js';
-import { describeDifference, driftOf } from './drift.js';
+import { listDifferences, objectDrift } from './drift.js';
 import { kubeFedCrds } from './kubefed-crds.js';
 import { controllerDeployment, controllerDeploymentName, controllerRbac, kubeFedConfig, kubeFedImage } from './plane-manifests.js';
-import { describeRef, refOf, type KubeObject } from './resources.js';
-
-/** Differences listed in full in a plan reason; the rest are counted. */
-const maxListed = 5;
-
-/** A plan reason's list of differences: the first few, then how many more. */
-export function listDifferences(found: readonly string[]): string {
-  const shown = found.slice(0, maxListed).join('; ');
-  return found.length > maxListed ? `${shown}; and ${found.length - maxListed} more` : shown;
-}
-
-/** What one manifest's live object lacks, or undefined when an apply would change nothing. */
-export async function objectDrift(client: KubeClient, desired: KubeObject): Promise<{ readonly exists: boolean; readonly problem?: string }> {
-  const live = await client.get(refOf(desired));
-  const what = describeRef(refOf(desired));
-  if (!live) return { exists: false, problem: `${what} missing` };
-  const diff = driftOf(desired, live);
-  return { exists: true, problem: diff ? `${what}: ${describeDifference(diff, { secret: desired.kind === 'Secret' })}` : undefined };
-}
 
 /**
  * The plan item of `init` on the host (resource `plane on <hostName>`):

@@ -68,8 +68,25 @@ export class TemporalDevServer {
     return this.child?.pid;
   }
 
-  /** Starts the server (on free ports unless given) and waits until it answers. */
+  /**
+   * Starts the server (on free ports unless given) and waits until it answers. With picked
+   * ports, a start that loses a port race is retried on new ports.
+   */
   async start(): Promise<void> {
+    const picked = !this.options.ports && !this.currentPorts;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.startOnce();
+        return;
+      } catch (err) {
+        if (!picked || attempt >= 3 || !(err instanceof Error) || !err.message.includes('exited')) throw err;
+        this.child = undefined;
+        this.currentPorts = undefined;
+      }
+    }
+  }
+
+  private async startOnce(): Promise<void> {
     if (this.child) throw new Error('TemporalDevServer already started');
     if (!this.currentPorts) {
       const [grpc, ui, http, metrics] = this.options.ports

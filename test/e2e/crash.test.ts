@@ -7,7 +7,7 @@ import { progressQuery, workflowIds } from '../../src/shared.js';
 import { parseSpec } from '../../src/spec/parse.js';
 import type { federate } from '../../src/workflows/federate.js';
 import { readFileSync } from 'node:fs';
-import { startHarness, projectRoot, type Harness } from '../support/harness.js';
+import { startHarness, stopHarness, projectRoot, type Harness } from '../support/harness.js';
 import { allHistories, secretsInHistories } from '../support/histories.js';
 
 const spec = parseSpec(readFileSync(join(projectRoot, 'examples', 'federation.yaml'), 'utf8'));
@@ -26,7 +26,7 @@ describe('durability: SIGKILL the worker mid-run', () => {
   });
 
   afterAll(async () => {
-    await h.stop();
+    await stopHarness(h);
   });
 
   it('finishes after kills during provisioning and during join, creating nothing twice', async () => {

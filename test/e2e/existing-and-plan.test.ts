@@ -5,7 +5,7 @@ import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../src/local/local-cluster.js';
 import type { PlanItem } from '../../src/providers/types.js';
-import { startHarness, projectRoot, type Harness } from '../support/harness.js';
+import { startHarness, stopHarness, projectRoot, type Harness } from '../support/harness.js';
 import { recordHistories, secretsInHistories } from '../support/histories.js';
 import { testToolchain } from '../support/substrate.js';
 
@@ -38,7 +38,7 @@ describe('bring-your-own clusters and kfed plan', () => {
 
   afterAll(async () => {
     await byo.delete();
-    await h.stop();
+    await stopHarness(h);
   });
 
   it('plans a fresh spec: everything to create, the existing cluster to adopt', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoogleDnsProvider, GoogleGkeProvider, StaticTokenSource, parseGkeEndpoint } from '../../src/providers/gcp/index.js';
-import { startHarness, projectRoot, type Harness } from '../support/harness.js';
+import { startHarness, stopHarness, projectRoot, type Harness } from '../support/harness.js';
 import { recordHistories } from '../support/histories.js';
 import type { teardown as teardownWorkflow } from '../../src/workflows/teardown.js';
 
@@ -21,7 +21,7 @@ describe('a permanent error fails the run fast, and onFailure: teardown cleans u
   });
 
   afterAll(async () => {
-    await h.stop();
+    await stopHarness(h);
   });
 
   it('stops at PERMISSION_DENIED without retrying, names the fix, and leaves nothing behind', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GoogleGkeProvider, StaticTokenSource, parseGkeEndpoint, GoogleDnsProvider } from '../../src/providers/gcp/index.js';
-import { startHarness, projectRoot, type Harness } from '../support/harness.js';
+import { startHarness, stopHarness, projectRoot, type Harness } from '../support/harness.js';
 import { recordHistories, secretsInHistories } from '../support/histories.js';
 
 const seedFile = join(projectRoot, 'examples', 'federation.yaml');
@@ -24,7 +24,7 @@ describe('kfed end to end: up, status, kubeconfig, re-run, down', () => {
   });
 
   afterAll(async () => {
-    await h.stop();
+    await stopHarness(h);
   });
 
   it('federates the seed\'s two clusters and status reports every cluster Ready', async () => {

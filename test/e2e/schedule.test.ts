@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/local/wait.js';
-import { startHarness, projectRoot, type Harness } from '../support/harness.js';
+import { startHarness, stopHarness, projectRoot, type Harness } from '../support/harness.js';
 import { recordHistories } from '../support/histories.js';
 
 const seedFile = join(projectRoot, 'examples', 'federation.yaml');
@@ -15,7 +15,7 @@ describe('scheduled rebuilds', () => {
   });
 
   afterAll(async () => {
-    await h.stop();
+    await stopHarness(h);
   });
 
   it('creates a schedule, triggers a rebuild that completes, and deletes the schedule', async () => {

@@ -6,7 +6,7 @@ import { waitFor } from '../../src/local/wait.js';
 import { workflowIds } from '../../src/shared.js';
 import { parseSpec } from '../../src/spec/parse.js';
 import type { federate } from '../../src/workflows/federate.js';
-import { startHarness, projectRoot, type Harness } from '../support/harness.js';
+import { startHarness, stopHarness, projectRoot, type Harness } from '../support/harness.js';
 
 const spec = parseSpec(readFileSync(join(projectRoot, 'examples', 'federation.yaml'), 'utf8'));
 
@@ -19,7 +19,7 @@ describe('durability: the Temporal server restarts mid-run', () => {
   });
 
   afterAll(async () => {
-    await h.stop();
+    await stopHarness(h);
   });
 
   it('completes the federation after a stop and restart with the same database', async () => {

@@ -140,3 +140,8 @@ export async function startHarness(options: Partial<EmulatorOptions> = {}): Prom
     },
   };
 }
+
+/** Stops a harness if `startHarness` got far enough to return one (afterAll after a failed beforeAll). */
+export async function stopHarness(h: Harness | undefined): Promise<void> {
+  await h?.stop();
+}

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { workflowIds } from '../../src/shared.js';
 import { parseSpec } from '../../src/spec/parse.js';
 import { federateSteps } from '../../src/workflows/progress.js';
-import { projectRoot, startHarness, type Harness } from '../support/harness.js';
+import { projectRoot, startHarness, stopHarness, type Harness } from '../support/harness.js';
 import { assertChromiumInstalled, ChromiumMissingError, expectVisible, launchChromium, onSameRow, type HeadlessChromium } from './chromium.js';
 
 const seedFile = join(projectRoot, 'examples', 'federation.yaml');
@@ -98,7 +98,7 @@ describe('Temporal UI of a finished kfed run, in headless Chromium', () => {
     try {
       await browser?.close();
     } finally {
-      await h?.stop();
+      await stopHarness(h);
     }
   });
 

@@ -20,10 +20,11 @@ describe('replay of recorded workflow histories', () => {
     bundle = await bundleWorkflowCode({ workflowsPath: join(projectRoot, 'src/workflows/index.ts') });
   });
 
-  it('has histories of every workflow type, including the failure path', () => {
+  it('has histories of every workflow type, including the failure and existing-cluster paths', () => {
     const types = new Set(files.map((f) => f.replace(/^[a-z0-9]+-/, '').replace(/-\d+\.json$/, '')));
-    expect([...types].sort()).toEqual(['federate', 'provisionCluster', 'rebuild', 'teardown']);
+    expect([...types].sort()).toEqual(['federate', 'plan', 'provisionCluster', 'rebuild', 'teardown']);
     expect(files.some((f) => f.startsWith('failure-federate'))).toBe(true);
+    expect(files.some((f) => f.startsWith('existing-teardown'))).toBe(true);
   });
 
   it.each(files)('replays %s without nondeterminism', async (file) => {

@@ -83,6 +83,12 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.RunFailed;
     }
     console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    // The SDK's own messages ("Failed to start Workflow") keep the server's reason in the cause.
+    let cause: unknown = err instanceof Error ? err.cause : undefined;
+    for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
+      console.error(`caused by: ${cause.message}`);
+      cause = cause.cause;
+    }
     return ExitCode.RunFailed;
   }
 }

@@ -66,6 +66,34 @@ async function cachedWorkflowBundle(dir: string): Promise<string> {
   return path;
 }
 
+/**
+ * Whether a process recorded in .kfed is still usable: alive and answering. A loaded machine
+ * can answer slowly, so an alive process gets time; one that never answers is stopped, since
+ * starting a second server on the same database or state would corrupt it.
+ */
+async function reusable(pid: number, answers: () => Promise<boolean>, what: string, log: (line: string) => void): Promise<boolean> {
+  if (!pid || !processAlive(pid)) return false;
+  try {
+    await waitFor(what, answers, { timeoutMs: 30_000, intervalMs: 500 });
+    return true;
+  } catch {
+    log(`${what} (pid ${pid}) runs but does not answer; stopping it`);
+    await stopProcess(pid);
+    return false;
+  }
+}
+
+/** SIGTERM, then SIGKILL after 15 s. */
+async function stopProcess(pid: number): Promise<void> {
+  if (!processAlive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  try {
+    await waitFor(`pid ${pid} to stop`, () => Promise.resolve(!processAlive(pid)), { timeoutMs: 15_000, intervalMs: 100 });
+  } catch {
+    process.kill(pid, 'SIGKILL');
+  }
+}
+
 export interface EnsureLocalOptions {
   readonly toolchain: Toolchain;
   readonly log: (line: string) => void;
@@ -91,7 +119,7 @@ export async function ensureLocalEnvironment(options: EnsureLocalOptions): Promi
 
   const ensureTemporal = async (): Promise<[TemporalState, boolean]> => {
     const known = previous?.temporal;
-    if (known && processAlive(known.pid) && (await isTemporalServing(known.address, known.namespace))) return [known, true];
+    if (known && (await reusable(known.pid, () => isTemporalServing(known.address, known.namespace), 'the Temporal dev server', options.log))) return [known, true];
     const started = Date.now();
     const dbFile = join(dir, 'temporal.db');
     const server = new TemporalDevServer({ binary: options.toolchain.temporal, dbFile, logFile: join(logs, 'temporal.log'), detached: true });
@@ -102,7 +130,7 @@ export async function ensureLocalEnvironment(options: EnsureLocalOptions): Promi
 
   const ensureEmulator = async (): Promise<[EmulatorState, boolean]> => {
     const known = previous?.emulator;
-    if (known && processAlive(known.pid) && (await emulatorAnswers(known.dnsEndpoint))) return [known, true];
+    if (known && (await reusable(known.pid, () => emulatorAnswers(known.dnsEndpoint), 'the emulator', options.log))) return [known, true];
     const started = Date.now();
     // Same port as last time when possible, so the kubeconfig and links stay stable.
     const port = known?.port ?? (await freePort());
@@ -132,18 +160,18 @@ export async function ensureLocalEnvironment(options: EnsureLocalOptions): Promi
   const [[temporal, temporalReused], [emulator, emulatorReused], bundle] = await Promise.all([ensureTemporal(), ensureEmulator(), cachedWorkflowBundle(dir)]);
 
   // The worker polls the kfed task queue with the emulator's endpoints; reused only when
-  // both servers it was started against are the same ones.
+  // both servers it was started against are the same ones and it runs today's workflow code.
   const taskQueue = env.KFED_TASK_QUEUE ?? 'kfed';
   const known = previous?.worker;
-  const workerReused = temporalReused && emulatorReused && known !== undefined && processAlive(known.pid);
+  const workerReused = temporalReused && emulatorReused && known?.bundle === bundle && processAlive(known.pid);
   let worker: WorkerState = known ?? { pid: 0, logFile: join(logs, 'worker.log') };
   if (!workerReused) {
-    if (known && processAlive(known.pid)) process.kill(known.pid, 'SIGTERM');
+    if (known) await stopProcess(known.pid);
     const started = Date.now();
     const logFile = join(logs, 'worker.log');
     const workerEnv = { ...env, ...localEnv({ temporal, emulator, worker: { pid: 0, logFile } }), KFED_TASK_QUEUE: taskQueue, KFED_WORKFLOW_BUNDLE: bundle };
     const pid = spawnDetached(tsEntry('src/worker.ts'), workerEnv, logFile);
-    worker = { pid, logFile };
+    worker = { pid, logFile, bundle };
     await waitFor(
       'the kfed worker',
       async () => {
@@ -167,12 +195,7 @@ export async function stopLocalEnvironment(env: NodeJS.ProcessEnv = process.env)
   const stopped: string[] = [];
   for (const [name, pid] of [['worker', state.worker.pid], ['emulator', state.emulator.pid], ['temporal', state.temporal.pid]] as const) {
     if (!pid || !processAlive(pid)) continue;
-    process.kill(pid, 'SIGTERM');
-    try {
-      await waitFor(`${name} to stop`, () => Promise.resolve(!processAlive(pid)), { timeoutMs: 15_000, intervalMs: 100 });
-    } catch {
-      process.kill(pid, 'SIGKILL');
-    }
+    await stopProcess(pid);
     stopped.push(name);
   }
   return stopped;

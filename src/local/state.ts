@@ -5,7 +5,8 @@ import { join } from 'node:path';
 export interface LocalState {
   readonly temporal: { readonly address: string; readonly namespace: string; readonly uiUrl: string; readonly pid: number; readonly dbFile: string };
   readonly emulator: { readonly port: number; readonly dnsEndpoint: string; readonly gkeEndpoint: string; readonly tokenFile: string; readonly pid: number; readonly stateDir: string };
-  readonly worker: { readonly pid: number; readonly logFile: string };
+  /** `bundle`: the workflow bundle it runs; a different one (changed sources) means restart it. */
+  readonly worker: { readonly pid: number; readonly logFile: string; readonly bundle?: string };
 }
 
 /**

@@ -18,16 +18,32 @@ and changes nothing. Exit 0 when nothing is in conflict, 2 when a conflict would
 
 const marks: Record<PlanAction, string> = { create: '+', adopt: '~', unchanged: '=', update: '*', conflict: '!' };
 
+/** How long a plan may take before kfed says no worker seems to run it. */
+const planTimeoutMs = 180_000;
+
 /** Runs the plan workflow and returns its answer. */
 export async function runPlan(client: Client, taskQueue: string, spec: FederationSpec): Promise<FederationPlan> {
-  return client.workflow.execute<typeof plan>('plan', {
+  const handle = await client.workflow.start<typeof plan>('plan', {
     taskQueue,
     workflowId: workflowIds.plan(spec.name),
     args: [spec],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    // A plan only reads: a newer plan replaces an older one still open (e.g. stuck on a worker
+    // of an old version) instead of waiting for it.
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     staticSummary: `plan ${spec.name} (read-only)`,
   });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no answer after ${planTimeoutMs / 1000}s: is a kfed worker of this version polling task queue ${taskQueue}? (npm run worker; with npm start, run it again to restart the local worker)`));
+    }, planTimeoutMs);
+  });
+  try {
+    return await Promise.race([handle.result(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Prints a plan like `terraform plan`: a mark per action, then totals. */

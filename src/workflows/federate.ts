@@ -20,6 +20,7 @@ import { provisionCluster } from './provision-cluster.js';
 import {
   failStep,
   finishRun,
+  skipStep,
   finishStep,
   newProgress,
   renderDetails,
@@ -102,7 +103,8 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
       finishStep(progress, id, Date.now(), done?.(result));
       return result;
     } catch (err) {
-      failStep(progress, id, Date.now(), rootMessage(err));
+      if (isCancellation(err)) skipStep(progress, id, Date.now(), 'cancelled');
+      else failStep(progress, id, Date.now(), rootMessage(err));
       throw err;
     } finally {
       publish();
@@ -152,7 +154,7 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
             updateCluster(progress, cluster.name, { status: 'RUNNING', endpoint: ready.endpoint });
             return ready;
           } catch (err) {
-            updateCluster(progress, cluster.name, { status: 'ERROR', message: rootMessage(err) });
+            updateCluster(progress, cluster.name, isCancellation(err) ? { status: 'Cancelled' } : { status: 'ERROR', message: rootMessage(err) });
             throw err;
           }
         },

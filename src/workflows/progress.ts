@@ -174,12 +174,16 @@ export function finishRun(progress: FederationProgress, phase: 'Succeeded' | 'Fa
 /** One condition per step group plus `Ready`, like a CAPI infrastructure cluster. */
 export function conditions(progress: FederationProgress): Condition[] {
   const result: Condition[] = [];
+  const ended = progress.phase === 'Failed' || progress.phase === 'Cancelled';
   for (const type of stepGroups[progress.operation]) {
     const steps = progress.steps.filter((s) => s.group === type);
     const failed = steps.find((s) => s.state === StepState.Failed);
-    const done = steps.filter((s) => s.state === StepState.Succeeded || s.state === StepState.Skipped).length;
+    const succeeded = steps.filter((s) => s.state === StepState.Succeeded).length;
+    // Skipped counts as done only in a run that went on (teardown skips what does not exist).
+    const done = steps.filter((s) => s.state === StepState.Succeeded || (s.state === StepState.Skipped && !ended)).length;
     if (failed) result.push({ type, status: 'False', reason: 'Failed', message: `${failed.title}: ${failed.message ?? 'failed'}` });
     else if (steps.length > 0 && done === steps.length) result.push({ type, status: 'True', reason: 'Succeeded', message: `${done}/${steps.length} done` });
+    else if (ended) result.push({ type, status: 'False', reason: progress.phase === 'Cancelled' ? 'Cancelled' : 'NotReached', message: `${succeeded}/${steps.length} done; run ${progress.phase.toLowerCase()}` });
     else if (steps.some((s) => s.state === StepState.Running)) result.push({ type, status: 'Unknown', reason: 'InProgress', message: `${done}/${steps.length} done` });
     else result.push({ type, status: 'Unknown', reason: 'Pending', message: `${done}/${steps.length} done` });
   }
@@ -190,7 +194,7 @@ export function conditions(progress: FederationProgress): Condition[] {
       : {
           type: 'Ready',
           status: notTrue.some((c) => c.status === 'False') ? 'False' : 'Unknown',
-          reason: notTrue.some((c) => c.status === 'False') ? 'Failed' : 'InProgress',
+          reason: progress.phase === 'Cancelled' ? 'Cancelled' : notTrue.some((c) => c.status === 'False') ? 'Failed' : 'InProgress',
           message: `waiting for ${notTrue.map((c) => c.type).join(', ')}`,
         };
   return [ready, ...result];

@@ -81,6 +81,17 @@ describe('progress model', () => {
     expect(stepTimings(p)).toEqual({});
   });
 
+  it('never reports a cancelled run Ready, even when its steps were skipped rather than failed', () => {
+    const p = newProgress(spec, 'federate', 0);
+    startStep(p, 'zone', 1);
+    finishStep(p, 'zone', 2);
+    finishRun(p, 'Cancelled', 3);
+    const all = conditions(p);
+    expect(all[0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'Cancelled' });
+    expect(all.find((c) => c.type === 'ZoneReady')?.status).toBe('True');
+    expect(all.find((c) => c.type === 'PlaneReady')).toMatchObject({ status: 'False', reason: 'Cancelled', message: '0/1 done; run cancelled' });
+  });
+
   it('renders a Markdown table with elapsed times for the Temporal UI', () => {
     const p = newProgress(spec, 'federate', 0);
     startStep(p, 'zone', 1000);

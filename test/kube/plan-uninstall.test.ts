@@ -40,16 +40,29 @@ describe('read-only plans and plane uninstall on real API servers (host west, me
   let westKc: k8s.KubeConfig;
   let eastKc: k8s.KubeConfig;
 
-  /** Every object, after the clusters stopped changing on their own (a rollout finishing, say). */
+  /**
+   * Every object, after the clusters stopped changing on their own. A fresh controller-manager
+   * needs a few seconds (leader election) before it fills in each namespace's `default`
+   * ServiceAccount and `kube-root-ca.crt`, and aggregates the admin/edit/view roles; on a loaded
+   * machine that lands well after the API server is up, so wait for those first, then for a
+   * quiet second.
+   */
   const settled = async (kc: k8s.KubeConfig): Promise<string[]> => {
+    const bootstrapped = (rows: readonly string[]): boolean => {
+      const present = new Set(names(rows));
+      const namespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+      return namespaces.every((n) => present.has(`ServiceAccount ${n}/default`) && present.has(`ConfigMap ${n}/kube-root-ca.crt`));
+    };
     let previous = await allObjects(kc);
-    for (let i = 0; i < 40; i++) {
+    let quiet = 0;
+    for (let i = 0; i < 240; i++) {
       await new Promise((r) => setTimeout(r, 250));
       const current = await allObjects(kc);
-      if (current.join('\n') === previous.join('\n')) return current;
+      quiet = current.join('\n') === previous.join('\n') ? quiet + 1 : 0;
+      if (quiet >= 4 && bootstrapped(current)) return current;
       previous = current;
     }
-    throw new Error('the cluster kept changing for 10s');
+    throw new Error('the cluster kept changing (or its controllers never bootstrapped) for 60s');
   };
 
   /**

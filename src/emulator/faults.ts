@@ -51,8 +51,8 @@ export function quotaBurst(calls: number, filter: { readonly api?: EmulatedApi; 
   return { ...filter, method: filter.method ?? '*', failNext: calls, code: 'RESOURCE_EXHAUSTED' };
 }
 
-/** mulberry32: tiny, seedable, good enough for fault draws. */
-function rng(seed: number): () => number {
+/** mulberry32: tiny, seedable, good enough for fault draws (and the fault suite's kill moments). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -86,7 +86,7 @@ export class FaultInjector {
     const parsed = faultConfigSchema.parse(config);
     const seed = parsed.seed ?? 1;
     this.config = parsed;
-    this.live = parsed.rules.map((rule, i) => ({ rule, remaining: rule.failNext ?? 0, draw: rng(seed + i * 7919) }));
+    this.live = parsed.rules.map((rule, i) => ({ rule, remaining: rule.failNext ?? 0, draw: seededRandom(seed + i * 7919) }));
   }
 
   /** Adds one rule to the current set. */

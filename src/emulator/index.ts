@@ -4,7 +4,7 @@
  */
 export { startEmulator, type Emulator, type EmulatorOptions, type FaultControl } from './emulator.js';
 export { runEmulator, banner, type RunEmulatorOptions } from './main.js';
-export { quotaBurst, faultConfigSchema, type FaultConfig, type FaultRule } from './faults.js';
+export { quotaBurst, seededRandom, faultConfigSchema, type FaultConfig, type FaultRule } from './faults.js';
 export { errorCodes, type ErrorCode } from './codes.js';
 export type { CallLogEntry, EmulatedApi } from './call-log.js';
 export { memberRoleLabel } from './gke-clusters.js';

@@ -27,6 +27,11 @@ async function localCluster(): Promise<typeof LocalClusterType> {
 }
 
 export class BackingClusters {
+  /** Clusters in use (created or re-attached by this process), watched by {@link supervise}. */
+  private readonly live = new Map<string, LocalClusterType>();
+  /** A restart in flight per cluster: a delete waits for it, so nothing starts after the delete. */
+  private readonly restarting = new Map<string, Promise<void>>();
+
   constructor(
     private readonly workdir: string,
     private readonly toolchain: () => Promise<Toolchain>,
@@ -47,17 +52,58 @@ export class BackingClusters {
           await cluster.start();
           await waitFor(`backing cluster ${spec.name}`, () => cluster.isReady(), { timeoutMs: 120_000, intervalMs: 500 });
         }
+        this.live.set(spec.name, cluster);
         return cluster.info;
       } catch {
         await this.delete(spec.name);
       }
     }
     const cluster = await LocalCluster.create(spec.name, options);
+    this.live.set(spec.name, cluster);
     return cluster.info;
+  }
+
+  /**
+   * Restarts components of the clusters in use whose process is gone, every `intervalMs`, as a
+   * kubelet restarts a crashed static pod: kwokctl's binary runtime leaves them dead, and on a
+   * loaded machine a kube-controller-manager gives up when the kube-apiserver is slow to become
+   * healthy (then no ServiceAccount token is ever filled in, and joins wait forever).
+   * Returns the function that stops watching.
+   */
+  supervise(log: (line: string) => void, intervalMs = 3000): () => void {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      void this.restartStopped(log).finally(() => {
+        busy = false;
+      });
+    }, intervalMs);
+    timer.unref();
+    return () => {
+      clearInterval(timer);
+    };
+  }
+
+  private async restartStopped(log: (line: string) => void): Promise<void> {
+    const LocalCluster = await localCluster();
+    for (const [name, cluster] of this.live) {
+      const stopped = LocalCluster.stoppedComponents(name, this.workdir);
+      if (stopped.length === 0 || !this.live.has(name)) continue;
+      log(`backing cluster ${name}: ${stopped.join(', ')} not running; restarting`);
+      const restart = cluster.start().catch((err: unknown) => {
+        log(`backing cluster ${name}: restart failed: ${err instanceof Error ? err.message : String(err)}`);
+      });
+      this.restarting.set(name, restart);
+      await restart;
+      this.restarting.delete(name);
+    }
   }
 
   /** Stops and removes the cluster; absent is fine. */
   async delete(name: string): Promise<void> {
+    this.live.delete(name);
+    await this.restarting.get(name);
     const dir = join(this.workdir, 'clusters', name);
     if (!existsSync(dir)) return;
     const toolchain = await this.toolchain();

@@ -159,11 +159,13 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     throw err;
   }
   clusters.resume();
+  const stopSupervising = backing.supervise(log);
 
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    stopSupervising();
     await Promise.all([closeHttp(http), grpcApi.close()]);
     await clusters.quiesce();
     store.save();

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
@@ -129,7 +129,29 @@ export class LocalCluster {
     return existsSync(join(workdir, 'clusters', name, 'kwok.yaml'));
   }
 
-  /** Starts the processes of a stopped cluster (no-op when running). */
+  /**
+   * Components of the cluster whose process is gone (kwokctl's pid files), e.g. a
+   * kube-controller-manager that gave up waiting for a slow kube-apiserver at start-up on a
+   * loaded machine. kwokctl's binary runtime does not restart them; {@link start} does.
+   */
+  static stoppedComponents(name: string, workdir: string): string[] {
+    const dir = join(workdir, 'clusters', name, 'pids');
+    if (!existsSync(dir)) return [];
+    const stopped: string[] = [];
+    for (const file of readdirSync(dir)) {
+      if (!file.endsWith('.pid')) continue;
+      let pid = NaN;
+      try {
+        pid = Number(readFileSync(join(dir, file), 'utf8').trim());
+      } catch {
+        // removed meanwhile (a delete in progress)
+      }
+      if (!isAlive(pid)) stopped.push(file.slice(0, -'.pid'.length));
+    }
+    return stopped;
+  }
+
+  /** Starts the processes of a stopped cluster, or only the stopped ones (no-op when all run). */
   async start(): Promise<void> {
     await execOk(this.options.toolchain.kwokctl, ['start', 'cluster', '--name', this.name], { env: kwokEnv(this.options) });
   }
@@ -154,6 +176,24 @@ export class LocalCluster {
     this.removeExitHook?.();
     this.removeExitHook = undefined;
     await execOk(this.options.toolchain.kwokctl, ['delete', 'cluster', '--name', this.name], { env: kwokEnv(this.options) });
+  }
+}
+
+/** A running process (a zombie left by a component that exited counts as gone). */
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    // /proc/PID/stat: "pid (comm) STATE ..."; comm may hold spaces or parentheses.
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    if (existsSync('/proc/self/stat')) return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LocalCluster } from '../../src/local/local-cluster.js';
 import { InvalidSpecError, NotFoundError, PermissionError, ResourceFailedError, TransientError } from '../../src/providers/errors.js';
 import { gcpFromEnv, type ClusterRequest } from '../../src/providers/gcp/index.js';
 import { eventually, startTestCloud, successful, thrown, tokenKubeConfig, type TestCloud } from '../emulator/support.js';
@@ -215,6 +216,25 @@ describe('GoogleGkeProvider (@google-cloud/container gRPC against the emulator, 
     const unscheduled = await alpha.readNamespacedPod({ namespace: 'default', name: 'p' });
     expect(unscheduled.spec?.nodeName).toBeUndefined();
     expect(unscheduled.status?.phase).toBe('Pending');
+  });
+
+  it('restarts a backing component that died: a SIGKILLed kube-controller-manager comes back and works', async () => {
+    const workdir = join(cloud.dir, 'kwok');
+    const name = readdirSync(join(workdir, 'clusters')).find((n) => n.includes('golf')) ?? '';
+    const pidFile = join(workdir, 'clusters', name, 'pids', 'kube-controller-manager.pid');
+    const killed = Number(readFileSync(pidFile, 'utf8').trim());
+    process.kill(killed, 'SIGKILL');
+    await eventually('kube-controller-manager restarted', () => {
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      return Promise.resolve(pid !== killed && LocalCluster.stoppedComponents(name, workdir).length === 0 ? true : undefined);
+    }, 60_000);
+    // Its serviceaccount controller gives a new namespace its `default` ServiceAccount.
+    const golf = (await access('golf')).makeApiClient(k8s.CoreV1Api);
+    await golf.createNamespace({ body: { metadata: { name: 'after-restart' } } });
+    await eventually('default ServiceAccount in after-restart', async () => {
+      const sas = await golf.listNamespacedServiceAccount({ namespace: 'after-restart' });
+      return sas.items.some((sa) => sa.metadata?.name === 'default') ? true : undefined;
+    }, 60_000);
   });
 
   it('deletes clusters: the operation finishes, the backing cluster is gone, the name is free', async () => {

@@ -2,7 +2,7 @@
  * Every activity timeout and retry policy, declared once. Each `proxyActivities` call in the
  * workflows uses one of these profiles.
  */
-import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 
 /**
  * Failure types a retry cannot fix: the providers' permanent errors. Everything else
@@ -18,11 +18,16 @@ const apiRetry: RetryPolicy = {
   nonRetryableErrorTypes,
 };
 
-/** One API call (create/get/delete). Short start-to-close so a lost worker is noticed fast. */
+/**
+ * One API call (create/get/delete). Short start-to-close so a lost worker is noticed fast.
+ * A cancelled run waits for a call in flight to end: a CreateCluster that lands after the
+ * workflow moved on (to its teardown, say) would leave a cluster nobody deletes.
+ */
 export const short: ActivityOptions = {
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '15m',
   retry: apiRetry,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
 
 /**

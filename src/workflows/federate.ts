@@ -4,6 +4,7 @@ import {
   executeChild,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -74,6 +75,9 @@ export function joinNames(spec: FederationSpec, cluster: ClusterSpec): JoinNames
   return { member: cluster.context, host: spec.name, namespace: spec.plane.namespace };
 }
 
+/** Patch id: a failure among the zone and cluster branches cancels the others (see federate). */
+export const cancelSiblingsPatch = 'cancel-siblings-on-failure';
+
 /** Runs every promise to the end (no step left running behind a failure), then throws the first error. */
 async function allSettled<T>(promises: readonly Promise<T>[]): Promise<T[]> {
   const results = await Promise.allSettled(promises);
@@ -114,57 +118,67 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
   const act = (summary: string, options = short) => proxyActivities<Activities>({ ...options, summary });
 
   try {
-    const zoneStep = step(
-      'zone',
-      () => act(`ensure DNS zone ${spec.dns.zone}`).ensureZone({ project: spec.project, zone: spec.dns.zone, domain: spec.dns.domain, requestId: workflowInfo().runId }),
-      (z) => `${z.created ? 'created' : 'adopted'} ${z.dnsName}`,
-    );
-    /** Creates a cluster through its child workflow: each cluster shows on its own in the UI. */
-    const provision = async (cluster: ClusterSpec): Promise<ReadyCluster> => {
-      const provisioned = await executeChild(provisionCluster, {
-        workflowId: workflowIds.cluster(spec.name, cluster.name),
-        args: [{ project: spec.project, federation: spec.name, role: cluster.name === spec.host ? 'host' : 'member', cluster, pollInterval: spec.pollInterval }],
-        workflowExecutionTimeout: childWorkflowTimeout,
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        staticSummary: `cluster ${cluster.name} in ${cluster.location}`,
-      });
-      return { ...provisioned, target: gkeTarget(cluster.name, provisioned) };
-    };
-    /** Adopts a cluster that already exists: reads its endpoint and CA; never creates anything. */
-    const adopt = async (cluster: ClusterSpec, existing: ExistingCluster): Promise<ReadyCluster> => {
-      if (existing.kind === 'gke') {
-        const access = await act(`adopt existing GKE cluster ${existing.name}`, waitReady(spec.pollInterval)).adoptGkeCluster({
-          project: existing.project,
-          location: existing.location,
-          name: existing.name,
+    // Zone and clusters run in their own scope, so a failed branch can cancel the others.
+    const parallel = new CancellationScope();
+    const [zone, clusters] = await parallel.run(async () => {
+      const zoneStep = step(
+        'zone',
+        () => act(`ensure DNS zone ${spec.dns.zone}`).ensureZone({ project: spec.project, zone: spec.dns.zone, domain: spec.dns.domain, requestId: workflowInfo().runId }),
+        (z) => `${z.created ? 'created' : 'adopted'} ${z.dnsName}`,
+      );
+      /** Creates a cluster through its child workflow: each cluster shows on its own in the UI. */
+      const provision = async (cluster: ClusterSpec): Promise<ReadyCluster> => {
+        const provisioned = await executeChild(provisionCluster, {
+          workflowId: workflowIds.cluster(spec.name, cluster.name),
+          args: [{ project: spec.project, federation: spec.name, role: cluster.name === spec.host ? 'host' : 'member', cluster, pollInterval: spec.pollInterval }],
+          workflowExecutionTimeout: childWorkflowTimeout,
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+          staticSummary: `cluster ${cluster.name} in ${cluster.location}`,
         });
-        return { name: cluster.name, created: false, ...access, target: gkeTarget(cluster.name, access) };
+        return { ...provisioned, target: gkeTarget(cluster.name, provisioned) };
+      };
+      /** Adopts a cluster that already exists: reads its endpoint and CA; never creates anything. */
+      const adopt = async (cluster: ClusterSpec, existing: ExistingCluster): Promise<ReadyCluster> => {
+        if (existing.kind === 'gke') {
+          const access = await act(`adopt existing GKE cluster ${existing.name}`, waitReady(spec.pollInterval)).adoptGkeCluster({
+            project: existing.project,
+            location: existing.location,
+            name: existing.name,
+          });
+          return { name: cluster.name, created: false, ...access, target: gkeTarget(cluster.name, access) };
+        }
+        const target: ClusterTarget = { kind: 'kubeconfig', name: cluster.name, context: existing.context, ...(existing.kubeconfig ? { kubeconfig: existing.kubeconfig } : {}) };
+        const access = await act(`adopt existing cluster ${cluster.name} (context ${existing.context})`, adoptExisting).describeExistingCluster({ target });
+        return { name: cluster.name, created: false, ...access, target };
+      };
+      const clusterSteps = spec.clusters.map((cluster) =>
+        step(
+          `cluster:${cluster.name}`,
+          async () => {
+            updateCluster(progress, cluster.name, { status: cluster.existing ? 'Adopting' : 'PROVISIONING' });
+            try {
+              const ready = cluster.existing ? await adopt(cluster, cluster.existing) : await provision(cluster);
+              updateCluster(progress, cluster.name, { status: 'RUNNING', endpoint: ready.endpoint });
+              return ready;
+            } catch (err) {
+              updateCluster(progress, cluster.name, isCancellation(err) ? { status: 'Cancelled' } : { status: 'ERROR', message: rootMessage(err) });
+              throw err;
+            }
+          },
+          (c) => `${c.created ? 'created' : 'adopted'}, RUNNING at ${c.endpoint}`,
+        ),
+      );
+      try {
+        return await Promise.all([zoneStep, Promise.all(clusterSteps)]);
+      } catch (err) {
+        // A permanent error fails the run in seconds rather than after every other cluster has
+        // finished provisioning: the other branches are cancelled (a created cluster is left to
+        // teardown, as with any failure). Runs recorded before this replay without the cancel.
+        if (patched(cancelSiblingsPatch)) parallel.cancel();
+        // Either way, wait until every branch settled, so nothing keeps running behind the failure.
+        await Promise.allSettled([zoneStep, ...clusterSteps]);
+        throw err;
       }
-      const target: ClusterTarget = { kind: 'kubeconfig', name: cluster.name, context: existing.context, ...(existing.kubeconfig ? { kubeconfig: existing.kubeconfig } : {}) };
-      const access = await act(`adopt existing cluster ${cluster.name} (context ${existing.context})`, adoptExisting).describeExistingCluster({ target });
-      return { name: cluster.name, created: false, ...access, target };
-    };
-    const clusterSteps = spec.clusters.map((cluster) =>
-      step(
-        `cluster:${cluster.name}`,
-        async () => {
-          updateCluster(progress, cluster.name, { status: cluster.existing ? 'Adopting' : 'PROVISIONING' });
-          try {
-            const ready = cluster.existing ? await adopt(cluster, cluster.existing) : await provision(cluster);
-            updateCluster(progress, cluster.name, { status: 'RUNNING', endpoint: ready.endpoint });
-            return ready;
-          } catch (err) {
-            updateCluster(progress, cluster.name, isCancellation(err) ? { status: 'Cancelled' } : { status: 'ERROR', message: rootMessage(err) });
-            throw err;
-          }
-        },
-        (c) => `${c.created ? 'created' : 'adopted'}, RUNNING at ${c.endpoint}`,
-      ),
-    );
-    const [zone, clusters] = await Promise.all([zoneStep, allSettled(clusterSteps)]).catch(async (err: unknown) => {
-      // Let the sibling branch settle too, so nothing keeps running behind the failure.
-      await Promise.allSettled([zoneStep, ...clusterSteps]);
-      throw err;
     });
 
     const byName = new Map(clusters.map((c) => [c.name, c]));

@@ -37,6 +37,10 @@ describe('a permanent error fails the run fast, and onFailure: teardown cleans u
     // Non-retryable: one attempt, not a retry loop until the timeout.
     expect(h.emulator.calls().filter((c) => c.method === 'CreateCluster' && c.resource.includes('east-cluster'))).toHaveLength(1);
     expect(seconds).toBeLessThan(60);
+    // Fail fast: west-cluster, still provisioning when east failed, was cancelled rather than
+    // waited for (its create had been made, so the teardown below still deletes it).
+    const west = await h.client.workflow.getHandle('kfed-kfed-cluster-west-cluster').describe();
+    expect(west.status.name).toBe('CANCELLED');
 
     // The teardown child removed what the failed run had made (west-cluster and the zone).
     const teardown = await h.client.workflow.getHandle<typeof teardownWorkflow>('kfed-kfed-teardown').result();

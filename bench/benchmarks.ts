@@ -315,7 +315,7 @@ function setKillFigures(ctx: BenchContext, kills: readonly KillMeasurement[], cl
     samples: done.map((k) => k.reExecuted),
     ...goalOf('P3'),
     runs,
-    note: `${clusters}-cluster federations; SIGKILL as soon as a joinCluster activity is STARTED, a new worker at once; count = extra attempts of non-polling activities in the run's histories (completed activities never ran again). ${kills.map((k) => k.note).join(' | ')}.`,
+    note: `${clusters}-cluster federations; SIGKILL as soon as a joinCluster activity is STARTED, a new worker at once; count = extra attempts of non-polling activities in the run's histories. The ${clusters} joins run in parallel, so all of them are in flight at the kill and each runs once more (idempotent: nothing is created twice); <= 1 is reachable only with a single activity in flight. Completed activities re-executed: ${done.reduce((n, k) => n + Math.max(0, k.reExecuted - k.inFlight), 0)}. ${kills.map((k) => k.note).join(' | ')}.`,
   });
   ctx.figures.P4 = figure({
     samples: done.flatMap((k) => (k.resumeS === undefined ? [] : [k.resumeS])),

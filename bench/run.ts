@@ -36,7 +36,7 @@ const footer = [
   '- P2: wall time of the same activity functions (`createActivities(createDepsFromEnv(env))`) called one after another in-process, polling like the workflows, ÷ wall time of the workflow (client start → result).',
   '- P3/P4: the worker is SIGKILLed as soon as a joinCluster activity is STARTED and a new one is started at once; P3 counts extra attempts of non-polling activities in the histories, P4 runs from the new worker\'s "kfed worker started" log line to the next ActivityTaskStarted event.',
   '- P7: GetOperation calls on a created cluster\'s create operation − (operation duration ÷ `pollInterval`).',
-  '- Run: `npm run bench` (all, ~1.5 h), `npm run bench -- --only P1,P3` (some groups, merged into results.json), `npm run bench -- --quick` (the reduced run `npm test` does), `npm run bench -- --render` (rewrite this file from results.json).',
+  '- Run: `npm run bench` (all, ~1.5 h), `npm run bench -- --only P1,P3` (some groups, merged into results.json), `npm run bench -- --quick` (the reduced run `npm test` does), `npm run bench -- --render` (rewrite this file from results.json). Each group first waits up to `KFED_BENCH_IDLE_WAIT_S` (default 600) for the 1-minute load to drop below the core count.',
 ].join('\n');
 
 let lastScan: SecretsScan | undefined;

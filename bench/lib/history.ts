@@ -104,32 +104,42 @@ export async function readRun(client: Client, workflowId: string, runId?: string
   const first = events[0];
   const started = first?.workflowExecutionStartedEventAttributes;
   const resolvedRunId = runId ?? (await handle.describe()).runId;
-  const scheduled = new Map<string, { type: string; input: unknown; at: number; started?: HistoryEvent }>();
+  interface Scheduled {
+    type: string;
+    input: unknown;
+    at: number;
+    started?: HistoryEvent;
+  }
+  const scheduled = new Map<string, Scheduled>();
   const activities: ActivityExecution[] = [];
   const children: { workflowId: string; runId: string; type: string; initiatedAt: number }[] = [];
   const initiated = new Map<string, number>();
   let closedAt: number | undefined;
   let status: RunHistory['status'] = 'open';
 
-  const close = (scheduledId: string, at: number, outcome: ActivityExecution['outcome'], failure?: ActivityExecution['failure']): void => {
-    const s = scheduled.get(scheduledId);
-    if (!s) return;
-    scheduled.delete(scheduledId);
+  /** An activity as it ended (`at` undefined: still open when the history was read). */
+  const execution = (s: Scheduled, outcome: ActivityExecution['outcome'], at?: number, failure?: ActivityExecution['failure']): ActivityExecution => {
     const st = s.started?.activityTaskStartedEventAttributes;
     const lastFailure = failureInfo(st?.lastFailure);
-    activities.push({
+    return {
       workflowId,
       runId: resolvedRunId,
       type: s.type,
       input: s.input,
       scheduledAt: s.at,
       ...(s.started ? { startedAt: timeOf(s.started.eventTime) } : {}),
-      closedAt: at,
+      ...(at !== undefined ? { closedAt: at } : {}),
       attempt: st?.attempt ?? 1,
       outcome,
       ...(lastFailure ? { lastFailure: lastFailure.type } : {}),
       ...(failure ? { failure } : {}),
-    });
+    };
+  };
+  const close = (scheduledId: string, at: number, outcome: ActivityExecution['outcome'], failure?: ActivityExecution['failure']): void => {
+    const s = scheduled.get(scheduledId);
+    if (!s) return;
+    scheduled.delete(scheduledId);
+    activities.push(execution(s, outcome, at, failure));
   };
 
   for (const e of events) {
@@ -181,20 +191,8 @@ export async function readRun(client: Client, workflowId: string, runId?: string
       }
     }
   }
-  for (const [sid, s] of scheduled) {
-    const st = s.started?.activityTaskStartedEventAttributes;
-    activities.push({
-      workflowId,
-      runId: resolvedRunId,
-      type: s.type,
-      input: s.input,
-      scheduledAt: s.at,
-      ...(s.started ? { startedAt: timeOf(s.started.eventTime) } : {}),
-      attempt: st?.attempt ?? 1,
-      outcome: 'open',
-    });
-    scheduled.delete(sid);
-  }
+  for (const s of scheduled.values()) activities.push(execution(s, 'open'));
+  scheduled.clear();
   return {
     workflowId,
     runId: resolvedRunId,

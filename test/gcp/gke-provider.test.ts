@@ -6,7 +6,7 @@ import { LocalCluster } from '../../src/local/local-cluster.js';
 import { InvalidSpecError, NotFoundError, PermissionError, ResourceFailedError, TransientError } from '../../src/providers/errors.js';
 import { gcpFromEnv, type ClusterRequest } from '../../src/providers/gcp/index.js';
 import { eventually, startTestCloud, successful, thrown, tokenKubeConfig, type TestCloud } from '../emulator/support.js';
-import { testToolchain } from '../support/substrate.js';
+import { namespaceListStatus, testToolchain } from '../support/substrate.js';
 
 const project = 'kfed-gke-test';
 const location = 'us-west1-a';
@@ -14,17 +14,6 @@ const owned = { 'managed-by': 'kfed', 'kfed-federation': 'test' };
 
 function request(name: string, labels: Record<string, string>, nodes = 1): ClusterRequest {
   return { name, location, nodes, machineType: 'e2-standard-2', labels };
-}
-
-/** Status code of a namespace list with the given client (200, or the API's error code). */
-async function listStatus(kc: k8s.KubeConfig): Promise<number> {
-  try {
-    await kc.makeApiClient(k8s.CoreV1Api).listNamespace();
-    return 200;
-  } catch (err) {
-    if (err instanceof k8s.ApiException) return err.code;
-    throw err;
-  }
 }
 
 describe('GoogleGkeProvider (@google-cloud/container gRPC against the emulator, real backing clusters)', () => {
@@ -95,7 +84,7 @@ describe('GoogleGkeProvider (@google-cloud/container gRPC against the emulator, 
     expect(namespaces.items.map((n) => n.metadata?.name)).toContain('kube-system');
     const nodes = await kc.makeApiClient(k8s.CoreV1Api).listNode();
     expect(nodes.items).toHaveLength(2);
-    expect(await listStatus(tokenKubeConfig(endpoint, caCertificate, 'not-the-token'))).toBe(401);
+    expect(await namespaceListStatus(tokenKubeConfig(endpoint, caCertificate, 'not-the-token'))).toBe(401);
   });
 
   it('adopts a running cluster without another CreateCluster', async () => {
@@ -200,7 +189,7 @@ describe('GoogleGkeProvider (@google-cloud/container gRPC against the emulator, 
 
     expect(await cloud.gcp.dns.getZone(project, 'restart-zone')).toMatchObject({ dnsName: 'restart.example.com.' });
     await running('alpha');
-    expect(await listStatus(await access('alpha'))).toBe(200);
+    expect(await namespaceListStatus(await access('alpha'))).toBe(200);
     await running('golf');
     expect(await gke().operationStatus(golfOperation)).toEqual({ done: true, status: 'DONE' });
     expect(successful(cloud.emulator.calls(), 'CreateCluster')).toHaveLength(0);

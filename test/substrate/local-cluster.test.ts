@@ -5,21 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../src/local/local-cluster.js';
 import { waitFor } from '../../src/local/wait.js';
 import { tokenKubeConfig } from '../../src/providers/kube/connector.js';
-import { scratchDir, testToolchain } from '../support/substrate.js';
+import { namespaceListStatus, scratchDir, testToolchain } from '../support/substrate.js';
 
 /** A client authenticated only by a bearer token and the cluster CA. */
 function tokenConfig(cluster: LocalCluster, token: string): k8s.KubeConfig {
   return tokenKubeConfig({ name: 'c', endpoint: cluster.info.endpoint, caData: Buffer.from(cluster.info.caCertificate).toString('base64'), token, timeoutMs: 15_000 });
-}
-
-async function statusOf(kc: k8s.KubeConfig): Promise<number> {
-  try {
-    await kc.makeApiClient(k8s.CoreV1Api).listNamespace();
-    return 200;
-  } catch (err) {
-    if (err instanceof k8s.ApiException) return err.code;
-    throw err;
-  }
 }
 
 describe('LocalCluster (kwokctl, binary runtime)', () => {
@@ -135,9 +125,9 @@ describe('LocalCluster (kwokctl, binary runtime)', () => {
     });
     const token = tr.status?.token ?? '';
     expect(token.split('.')).toHaveLength(3);
-    expect(await statusOf(tokenConfig(cluster, token))).toBe(200);
-    expect(await statusOf(tokenConfig(cluster, `${token.slice(0, -4)}AAAA`))).toBe(401);
-    expect(await statusOf(tokenConfig(cluster, 'not-a-token'))).toBe(401);
+    expect(await namespaceListStatus(tokenConfig(cluster, token))).toBe(200);
+    expect(await namespaceListStatus(tokenConfig(cluster, `${token.slice(0, -4)}AAAA`))).toBe(401);
+    expect(await namespaceListStatus(tokenConfig(cluster, 'not-a-token'))).toBe(401);
   });
 
   it('fills a legacy service-account token Secret through the controller-manager', async () => {
@@ -158,10 +148,10 @@ describe('LocalCluster (kwokctl, binary runtime)', () => {
       { timeoutMs: 30_000, intervalMs: 200 },
     );
     // Authenticated (not 401) but not authorized to list namespaces: 403 proves the identity.
-    expect(await statusOf(tokenConfig(cluster, token))).toBe(403);
+    expect(await namespaceListStatus(tokenConfig(cluster, token))).toBe(403);
   });
 
   it('accepts the static bearer tokens given at creation', async () => {
-    expect(await statusOf(tokenConfig(cluster, 'static-test-token'))).toBe(200);
+    expect(await namespaceListStatus(tokenConfig(cluster, 'static-test-token'))).toBe(200);
   });
 });

@@ -450,7 +450,11 @@ async function failAtStep(lab: Lab, step: FailureStep, mode: 'R4' | 'R8', cluste
   let leftovers: number;
   let what: string;
   let downNote = '';
-  if (mode === 'R4') {
+  if (mode === 'R4' && out.status === 'completed') {
+    // The fault did not make the run fail: its federation is not a failed run's leftover.
+    leftovers = 0;
+    what = 'nothing counted (the run completed; torn down below)';
+  } else if (mode === 'R4') {
     const inv = lab.inventory();
     leftovers = leftoverCount(inv);
     what = describeLeftovers(inv);

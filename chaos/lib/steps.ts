@@ -9,8 +9,10 @@
  *   immutable: 422 Invalid);
  * - dns: a kube-dns ConfigMap whose `federations` value kfed cannot parse (kfed refuses to
  *   rewrite it: Conflict);
- * - verify: an aggregated ClusterRole `kubefed-controller-manager:<sa>` (the aggregation
- *   controller empties the rules kfed's join writes, so the joined token gets 403: permission denied).
+ * - verify: the joined credentials are revoked between join and verify: as soon as the host
+ *   holds the member's KubeFedCluster, the member's ServiceAccount `<member>-<host>` is deleted,
+ *   so the token the host stores is refused (401). (An aggregated ClusterRole that empties the
+ *   join's rules was tried first; in a full run it did not make verify fail.)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { collectionPath, type KubeObject } from '../../src/providers/kube/resources.js';
@@ -30,7 +32,7 @@ export const stepFaults: Readonly<Record<FailureStep, string>> = {
   plane: 'host refuses the plane Deployment (422 immutable selector)',
   join: 'member refuses the join ClusterRoleBinding (422 roleRef immutable)',
   dns: 'member kube-dns ConfigMap unreadable (Conflict)',
-  verify: 'joined token denied on the member (403)',
+  verify: 'joined credentials revoked on the member after the join (401)',
 };
 
 function clusterResource(spec: FederationSpec, name: string): string {
@@ -46,7 +48,7 @@ export function victim(spec: FederationSpec): { name: string; context: string } 
 }
 
 /** Objects that make a kube step fail for good, for {@link seedObjects}. */
-function kubeFault(step: 'plane' | 'join' | 'dns' | 'verify', spec: FederationSpec): { cluster: string; objects: KubeObject[] } {
+function kubeFault(step: 'plane' | 'join' | 'dns', spec: FederationSpec): { cluster: string; objects: KubeObject[] } {
   const ns = spec.plane.namespace;
   const v = victim(spec);
   const sa = `${v.context}-${spec.name}`;
@@ -87,19 +89,6 @@ function kubeFault(step: 'plane' | 'join' | 'dns' | 'verify', spec: FederationSp
         cluster: v.name,
         objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-dns', namespace: 'kube-system', labels }, data: { federations: 'this-is-not-name-equals-domain' } }],
       };
-    case 'verify':
-      return {
-        cluster: v.name,
-        objects: [
-          {
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'ClusterRole',
-            metadata: { name: `kubefed-controller-manager:${sa}`, labels },
-            aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'kfed-chaos/aggregate-nothing': 'true' } }] },
-            rules: [],
-          },
-        ],
-      };
   }
 }
 
@@ -119,6 +108,25 @@ async function seedObjects(lab: Lab, cluster: string, objects: readonly KubeObje
       }
     }
     await sleep(25);
+  }
+  return false;
+}
+
+/** Deletes the victim's join ServiceAccount once the host has registered it (see the header). */
+async function revokeAfterJoin(lab: Lab, spec: FederationSpec, signal: AbortSignal): Promise<boolean> {
+  const ns = spec.plane.namespace;
+  const v = victim(spec);
+  const registered = { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedCluster', namespace: ns, name: v.context };
+  const account = { apiVersion: 'v1', kind: 'ServiceAccount', namespace: ns, name: `${v.context}-${spec.name}` };
+  while (!signal.aborted) {
+    try {
+      const host = lab.kube(spec.host);
+      const member = lab.kube(v.name);
+      if (host && member && (await host.get(registered))) return await member.delete(account);
+    } catch {
+      // CRD not there yet, or an API server not serving yet: look again
+    }
+    await sleep(10);
   }
   return false;
 }
@@ -161,12 +169,14 @@ export function armStep(lab: Lab, spec: FederationSpec, step: FailureStep): { do
       break;
     case 'plane':
     case 'join':
-    case 'dns':
-    case 'verify': {
+    case 'dns': {
       const f = kubeFault(step, spec);
       done = seedObjects(lab, f.cluster, f.objects, abort.signal);
       break;
     }
+    case 'verify':
+      done = revokeAfterJoin(lab, spec, abort.signal);
+      break;
   }
   return {
     done,

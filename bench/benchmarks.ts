@@ -18,7 +18,7 @@ import { readRunTree, reExecutions } from './lib/history.js';
 import { describeLeftovers, describeProfile, Lab, leftoverCount, until, type Profile, type RunOutcome } from './lib/lab.js';
 import { secs, type Log } from './lib/log.js';
 import { MemoryPeak, type MemorySample } from './lib/memory.js';
-import { figure, notMeasured, round, type Figure, type Goal } from './lib/results.js';
+import { figure, notMeasured, round, titlesOf, type Figure, type FigureDef, type Goal } from './lib/results.js';
 import type { SecretsScan } from './lib/scan-file.js';
 import { federateSequentially } from './lib/sequential.js';
 import { federationSpec } from './lib/specs.js';
@@ -40,7 +40,7 @@ export interface BenchContext {
 }
 
 /** Every benchmark figure: what it means, its unit and its goal (issue #7). */
-export const benchFigures: Readonly<Record<string, { readonly title: string; readonly unit: string; readonly goal: Goal }>> = {
+export const benchFigures: Readonly<Record<string, FigureDef>> = {
   P1: { title: 'critical-path efficiency, 3 clusters (wall ÷ critical path)', unit: 'ratio', goal: '<= 1.05' },
   P2_3: { title: 'speed-up vs. the activities run one after another, 3 clusters', unit: 'x', goal: '>= 2.7' },
   P2_8: { title: 'speed-up vs. the activities run one after another, 8 clusters', unit: 'x', goal: '>= 7.2' },
@@ -53,7 +53,7 @@ export const benchFigures: Readonly<Record<string, { readonly title: string; rea
 
 /** Titles for the tables (quick mode's P2_1 included). */
 export const benchTitles: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(Object.entries(benchFigures).map(([id, f]) => [id, f.title])),
+  ...titlesOf(benchFigures),
   P2_1: 'speed-up vs. the activities run one after another, 1 cluster (quick)',
 };
 

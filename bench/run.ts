@@ -11,17 +11,12 @@ import { join } from 'node:path';
 import { benchFigures, benchTitles, profiles, runBenchmarks } from './benchmarks.js';
 import { apiLatencyMs } from './lib/lab.js';
 import { log } from './lib/log.js';
-import { exitWhenDone, runSuite } from './lib/report.js';
+import { exitWhenDone, runSuite, suiteFiles } from './lib/report.js';
 import { mergeScans, type SecretsScan } from './lib/scan-file.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-export const benchFiles = {
-  results: join(here, 'results.json'),
-  markdown: join(here, 'README.md'),
-  quickResults: join(here, 'results.quick.json'),
-  secretsScan: join(here, 'secrets-scan.json'),
-};
+export const benchFiles = { ...suiteFiles(here), secretsScan: join(here, 'secrets-scan.json') };
 
 const intro =
   'Benchmarks (`npm run bench`, `bench/`): a real Temporal dev server, the Cloud DNS + GKE emulator with fixed call latencies, GKE clusters backed by real local kwok clusters, kfed workers as separate processes. Printed figures next to their goals, not timed tests; misses first.';

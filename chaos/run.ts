@@ -8,17 +8,13 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { log } from '../bench/lib/log.js';
-import { exitWhenDone, runSuite } from '../bench/lib/report.js';
+import { exitWhenDone, runSuite, suiteFiles } from '../bench/lib/report.js';
 import { stepFaults } from './lib/steps.js';
 import { chaosFigures, chaosProfiles, chaosTitles, runChaos } from './scenarios.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-export const chaosFiles = {
-  results: join(here, 'results.json'),
-  markdown: join(here, 'README.md'),
-  quickResults: join(here, 'results.quick.json'),
-};
+export const chaosFiles = suiteFiles(here);
 
 const intro =
   'Fault suite (`npm run chaos`, `chaos/`): the same real substrate as the benchmarks, with SIGKILLed workers, a SIGKILLed Temporal server, injected API errors and cluster-side refusals. Figures, not timed tests; misses first.';

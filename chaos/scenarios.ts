@@ -17,7 +17,7 @@ import type { FederationSpec } from '../src/spec/types.js';
 import { readRunTree, allActivities, pollingActivities, type RunHistory } from '../bench/lib/history.js';
 import { describeLeftovers, describeProfile, Lab, leftoverCount, type Profile } from '../bench/lib/lab.js';
 import { secs, type Log } from '../bench/lib/log.js';
-import { figure, notMeasured, type Figure, type Goal } from '../bench/lib/results.js';
+import { figure, notMeasured, titlesOf, type Figure, type FigureDef, type Goal } from '../bench/lib/results.js';
 import { mergeScans, readScanFile, totalScan, type SecretsScan } from '../bench/lib/scan-file.js';
 import { federationSpec } from '../bench/lib/specs.js';
 import { waitForIdle, withLoadNote } from '../bench/lib/idle.js';
@@ -38,7 +38,7 @@ export interface ChaosOptions {
   readonly scanFile?: string;
 }
 
-export const chaosFigures: Readonly<Record<string, { readonly title: string; readonly unit: string; readonly goal: Goal }>> = {
+export const chaosFigures: Readonly<Record<string, FigureDef>> = {
   R1_completed: { title: 'runs completed with a SIGKILL of the worker at a random moment + restart (of 20)', unit: 'runs', goal: '== 20' },
   R1_duplicate_creates: { title: 'duplicate creates over those runs', unit: 'creates', goal: '== 0' },
   R1_orphans: { title: 'resources left that no spec owns, over those runs', unit: 'resources', goal: '== 0' },
@@ -51,7 +51,7 @@ export const chaosFigures: Readonly<Record<string, { readonly title: string; rea
   R8_leftovers: { title: 'leftovers of `kfed down` after a failure injected at each step', unit: 'resources', goal: '== 0' },
 };
 
-export const chaosTitles: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(chaosFigures).map(([id, f]) => [id, f.title]));
+export const chaosTitles: Readonly<Record<string, string>> = titlesOf(chaosFigures);
 
 function goalOf(id: string, trials?: number): { unit: string; goal: Goal } {
   const f = chaosFigures[id];

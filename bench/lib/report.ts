@@ -1,5 +1,6 @@
 /** Writing a suite's results: JSON file, console table, README snippet; merging partial runs. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { machine, renderMarkdown, renderTable, shapeProblems, writeJson, type Figure, type Results } from './results.js';
 
 export interface SuiteFiles {
@@ -9,6 +10,11 @@ export interface SuiteFiles {
   readonly markdown: string;
   /** where quick runs write instead */
   readonly quickResults: string;
+}
+
+/** A suite's files in its directory: results.json, README.md, results.quick.json. */
+export function suiteFiles(dir: string): SuiteFiles {
+  return { results: join(dir, 'results.json'), markdown: join(dir, 'README.md'), quickResults: join(dir, 'results.quick.json') };
 }
 
 /**

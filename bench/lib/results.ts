@@ -10,6 +10,18 @@ import { dirname } from 'node:path';
 /** A goal: `<=`, `>=` or `==` against a number, e.g. `<= 1.05`. */
 export type Goal = `${'<=' | '>=' | '=='} ${number}`;
 
+/** What a figure means, its unit and its goal (the issue's table of figures). */
+export interface FigureDef {
+  readonly title: string;
+  readonly unit: string;
+  readonly goal: Goal;
+}
+
+/** Figure id → title, for the tables. */
+export function titlesOf(defs: Readonly<Record<string, FigureDef>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(defs).map(([id, f]) => [id, f.title]));
+}
+
 export interface Figure {
   /** The median of the runs; null when the figure could not be measured (the note says why). */
   readonly value: number | null;

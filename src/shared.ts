@@ -3,6 +3,7 @@
  * (no Node modules).
  */
 import { defineQuery } from '@temporalio/workflow';
+import type { ClusterTarget } from './providers/types.js';
 import type { FederationProgress } from './workflows/progress.js';
 
 /** Default task queue of kfed workers. @default 'kfed' (override: KFED_TASK_QUEUE) */
@@ -23,3 +24,11 @@ export const progressQuery = defineQuery<FederationProgress>('progress');
 
 /** Search-friendly memo key under which runs record their federation name. */
 export const memoKeys = { federation: 'kfedFederation', operation: 'kfedOperation' } as const;
+
+/**
+ * How the kube steps reach an existing cluster named by a kubeconfig context: the worker reads
+ * the context at run time, so only the names travel through workflow history.
+ */
+export function kubeconfigTarget(name: string, existing: { readonly context: string; readonly kubeconfig?: string }): Extract<ClusterTarget, { kind: 'kubeconfig' }> {
+  return { kind: 'kubeconfig', name, context: existing.context, ...(existing.kubeconfig ? { kubeconfig: existing.kubeconfig } : {}) };
+}

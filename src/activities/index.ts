@@ -6,6 +6,7 @@ import type { DnsProvider, GkeProvider, GkeClusterStatus } from '../providers/gc
 import type { ControlPlane, JoinNames, KubeConnector } from '../providers/kube/types.js';
 import type { ClusterTarget, PlanItem } from '../providers/types.js';
 import { planCreatedCluster, planExistingGkeCluster, planZone } from './plan-items.js';
+import { kubeconfigTarget } from '../shared.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterSpec } from '../spec/types.js';
 
@@ -240,7 +241,7 @@ export function createActivities(deps: ActivityDeps) {
       const { cluster } = input;
       const existing = cluster.existing;
       if (existing?.kind === 'kubeconfig') {
-        const target: ClusterTarget = { kind: 'kubeconfig', name: cluster.name, context: existing.context, ...(existing.kubeconfig ? { kubeconfig: existing.kubeconfig } : {}) };
+        const target = kubeconfigTarget(cluster.name, existing);
         try {
           const access = await deps.existing.describe(target);
           return { item: { resource: `cluster ${cluster.name}`, action: 'adopt', reason: `existing cluster at ${access.endpoint} (context ${existing.context}); it will be joined and never deleted` }, target };

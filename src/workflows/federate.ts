@@ -15,7 +15,7 @@ import type { Activities, ClusterAccess } from '../activities/index.js';
 import type { ClusterTarget } from '../providers/types.js';
 import type { JoinNames } from '../providers/kube/types.js';
 import type { ClusterSpec, ExistingCluster, FederationSpec } from '../spec/types.js';
-import { progressQuery, workflowIds } from '../shared.js';
+import { kubeconfigTarget, progressQuery, workflowIds } from '../shared.js';
 import { adoptExisting, childWorkflowTimeout, kubeWait, short, waitReady } from './activity-options.js';
 import { provisionCluster } from './provision-cluster.js';
 import {
@@ -147,7 +147,7 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
           });
           return { name: cluster.name, created: false, ...access, target: gkeTarget(cluster.name, access) };
         }
-        const target: ClusterTarget = { kind: 'kubeconfig', name: cluster.name, context: existing.context, ...(existing.kubeconfig ? { kubeconfig: existing.kubeconfig } : {}) };
+        const target = kubeconfigTarget(cluster.name, existing);
         const access = await act(`adopt existing cluster ${cluster.name} (context ${existing.context})`, adoptExisting).describeExistingCluster({ target });
         return { name: cluster.name, created: false, ...access, target };
       };

@@ -2,7 +2,7 @@ import { log, proxyActivities, setCurrentDetails, setHandler } from '@temporalio
 import type { Activities } from '../activities/index.js';
 import type { ClusterTarget } from '../providers/types.js';
 import type { ClusterSpec, FederationSpec } from '../spec/types.js';
-import { progressQuery } from '../shared.js';
+import { kubeconfigTarget, progressQuery } from '../shared.js';
 import { kubeWait, short, waitDeleted } from './activity-options.js';
 import { rootMessage } from './failures.js';
 import { failStep, finishRun, finishStep, newProgress, renderDetails, skipStep, startStep, updateCluster, type FederationProgress } from './progress.js';
@@ -45,7 +45,7 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
         if (existing?.kind === 'kubeconfig') {
           // Reached through the worker's kubeconfig; kfed never deletes it.
           updateCluster(progress, c.name, { status: 'Existing' });
-          return { spec: c, status: 'Existing', owned: false, target: { kind: 'kubeconfig', name: c.name, context: existing.context, ...(existing.kubeconfig ? { kubeconfig: existing.kubeconfig } : {}) } };
+          return { spec: c, status: 'Existing', owned: false, target: kubeconfigTarget(c.name, existing) };
         }
         const ref = existing?.kind === 'gke' ? { project: existing.project, location: existing.location, name: existing.name } : where(c);
         const { status, owned } = await act(`describe cluster ${c.name}`).describeCluster(ref);

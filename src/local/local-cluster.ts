@@ -8,6 +8,7 @@ import { freePorts } from './ports.js';
 import { execOk, exec } from './exec.js';
 import type { Toolchain } from './tools.js';
 import { versions } from './tools.js';
+import { processAlive } from './state.js';
 
 /** A bearer token the cluster's API server accepts (kube-apiserver `--token-auth-file`). */
 export interface StaticToken {
@@ -146,7 +147,7 @@ export class LocalCluster {
       } catch {
         // removed meanwhile (a delete in progress)
       }
-      if (!isAlive(pid)) stopped.push(file.slice(0, -'.pid'.length));
+      if (!processAlive(pid)) stopped.push(file.slice(0, -'.pid'.length));
     }
     return stopped;
   }
@@ -176,24 +177,6 @@ export class LocalCluster {
     this.removeExitHook?.();
     this.removeExitHook = undefined;
     await execOk(this.options.toolchain.kwokctl, ['delete', 'cluster', '--name', this.name], { env: kwokEnv(this.options) });
-  }
-}
-
-/** A running process (a zombie left by a component that exited counts as gone). */
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    // /proc/PID/stat: "pid (comm) STATE ..."; comm may hold spaces or parentheses.
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    if (existsSync('/proc/self/stat')) return false;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -51,8 +51,17 @@ export function localEnv(state: LocalState): Record<string, string> {
   };
 }
 
-/** True when a process with that pid exists. */
+/** True when a process with that pid runs (a zombie, exited but not yet reaped, counts as gone). */
 export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    // /proc/PID/stat: "pid (comm) STATE ..."; comm may hold spaces or parentheses.
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    // No such process, or no /proc (not Linux): ask the kernel below.
+    if (existsSync('/proc/self/stat')) return false;
+  }
   try {
     process.kill(pid, 0);
     return true;

@@ -64,11 +64,7 @@ export function waitDeleted(pollInterval: string): ActivityOptions {
  * Reaching an existing cluster through the worker's kubeconfig: an unreachable server is
  * retried for a couple of minutes (a VPN blip), then the run fails with the connector's message.
  */
-export const adoptExisting: ActivityOptions = {
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '2m',
-  retry: apiRetry,
-};
+export const adoptExisting: ActivityOptions = { ...short, scheduleToCloseTimeout: '2m' };
 
 /** Child workflows (one per cluster): bounded by the wait above plus the create call. */
 export const childWorkflowTimeout = '60m';

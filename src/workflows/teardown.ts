@@ -1,4 +1,4 @@
-import { log, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { log, patched, proxyActivities, setCurrentDetails, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ClusterTarget } from '../providers/types.js';
 import type { ClusterSpec, FederationSpec } from '../spec/types.js';
@@ -6,6 +6,9 @@ import { kubeconfigTarget, progressQuery } from '../shared.js';
 import { kubeWait, short, waitDeleted } from './activity-options.js';
 import { rootMessage } from './failures.js';
 import { failStep, finishRun, finishStep, newProgress, renderDetails, skipStep, startStep, updateCluster, type FederationProgress } from './progress.js';
+
+/** Patch id: teardown removes the KubeFed plane from a host it keeps (an existing cluster). */
+export const uninstallKeptPlanePatch = 'uninstall-plane-on-kept-host';
 
 export interface TeardownSummary {
   readonly federation: string;
@@ -92,7 +95,9 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
     );
 
     // A host that survives (existing, or adopted by name) keeps no KubeFed plane behind.
-    if (host && hostState && !hostState.owned) {
+    // Teardowns recorded before this step existed replay without it (patch below).
+    const keptHost = host !== undefined && hostState !== undefined && !hostState.owned;
+    if (host && keptHost && patched(uninstallKeptPlanePatch)) {
       startStep(progress, 'plane', Date.now());
       publish();
       try {
@@ -105,7 +110,7 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
         publish();
       }
     } else {
-      skipStep(progress, 'plane', Date.now(), hostState?.owned ? 'host is deleted next' : 'host not running');
+      skipStep(progress, 'plane', Date.now(), hostState?.owned ? 'host is deleted next' : keptHost ? 'kept host: run started before kfed removed planes' : 'host not running');
     }
 
     const clusterResults: Record<string, 'deleted' | 'absent' | 'kept'> = {};

@@ -80,8 +80,3 @@ export async function describeTarget(connector: KubeConnector, target: ClusterTa
   }
   return { endpoint: access.apiEndpoint, caCertificate: access.caBundle ?? '' };
 }
-
-/** {@link describeTarget} with the connector bound: the shape the activities take (`ExistingClusters`). */
-export function existingClusters(connector: KubeConnector): { describe(target: ClusterTarget): Promise<TargetDescription> } {
-  return { describe: (target) => describeTarget(connector, target) };
-}

@@ -7,7 +7,6 @@
 import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowIdConflictPolicy, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { CallLogEntry, EmulatorOptions } from '../../src/emulator/index.js';
 import type { EmulatorState } from '../../src/emulator/state.js';
@@ -19,7 +18,9 @@ import type { FederationSpec } from '../../src/spec/types.js';
 import type { federate, FederationSummary } from '../../src/workflows/federate.js';
 import type { teardown, TeardownSummary } from '../../src/workflows/teardown.js';
 import { startHarness, type Harness, type WorkerProcess } from '../../test/support/harness.js';
-import { scanAllHistories } from './secrets.js';
+import { scanHistories } from '../../test/support/histories.js';
+import { LocalCluster } from '../../src/local/local-cluster.js';
+import { rootMessage } from '../../src/workflows/failures.js';
 
 /** Fixed emulator latencies (ms per call) of every benchmark and fault run, so runs compare. */
 export const apiLatencyMs: Readonly<Record<string, number>> = {
@@ -85,16 +86,6 @@ function hookSignals(): void {
       void Promise.allSettled([...open].map((l) => l.stop())).then(() => process.exit(130));
     });
   }
-}
-
-function errorText(err: unknown): string {
-  let message = err instanceof Error ? err.message : String(err);
-  let current: unknown = err instanceof Error ? err.cause : undefined;
-  for (let i = 0; i < 6 && current instanceof Error; i++) {
-    if (current.message) message = current.message;
-    current = current.cause;
-  }
-  return message;
 }
 
 /** A running harness with one worker (restartable) and the helpers the figures use. */
@@ -207,7 +198,7 @@ export class Lab {
         await handle.terminate(`benchmark gave up: ${reason.error}`).catch(() => undefined);
         return { workflowId: handle.workflowId, runId, status: reason.status, error: `${reason.error} (terminated)`, startedAt, endedAt: Date.now() };
       }
-      return { workflowId: handle.workflowId, runId, status: 'failed', error: errorText(err), startedAt, endedAt: Date.now() };
+      return { workflowId: handle.workflowId, runId, status: 'failed', error: rootMessage(err), startedAt, endedAt: Date.now() };
     } finally {
       clearTimeout(timer);
       clearInterval(watchdog);
@@ -258,24 +249,19 @@ export class Lab {
   }
 
   /**
-   * Backing kwok clusters missing one of their processes (etcd, kube-apiserver,
-   * kube-controller-manager, kwok-controller; kube-scheduler on hosts): a component that died
-   * during start-up on a loaded machine is not restarted by kwokctl. Empty when all are up.
+   * Backing kwok clusters with a stopped component (kwokctl's pid files). The emulator restarts
+   * those within seconds, so one that stays stopped means the substrate broke. Empty when all run.
    */
   unhealthyBacking(onlyRunning = false): string[] {
-    const expected = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kwok-controller'];
-    const out: string[] = [];
-    const running = processCommands();
     // A cluster the emulator reports RUNNING has had all its processes started.
     const up = new Set(Object.values(this.state().clusters).filter((c) => c.status === 'RUNNING').map((c) => c.backing));
-    for (const name of existsSync(this.kwokDir) ? readdirSync(this.kwokDir) : []) {
-      if (onlyRunning && !up.has(name)) continue;
-      const dir = join(this.kwokDir, name);
-      const here = running.filter((cmd) => cmd.includes(`${dir}/`)).map((cmd) => (cmd.split(' ')[0] ?? '').split('/').pop() ?? '');
-      const missing = expected.filter((c) => !here.includes(c));
-      if (missing.length) out.push(`${name} has no ${missing.join(', ')}`);
-    }
-    return out;
+    const workdir = join(this.kwokDir, '..');
+    return (existsSync(this.kwokDir) ? readdirSync(this.kwokDir) : [])
+      .filter((name) => !onlyRunning || up.has(name))
+      .flatMap((name) => {
+        const stopped = LocalCluster.stoppedComponents(name, workdir);
+        return stopped.length ? [`${name} has no ${stopped.join(', ')}`] : [];
+      });
   }
 
   /** An admin client (the emulator's token, as kfed's worker uses) for a RUNNING emulated cluster. */
@@ -305,7 +291,7 @@ export class Lab {
 
   /** Credential material found in any workflow history of this environment (0 is the goal). */
   async scanHistories(): Promise<{ histories: number; tokens: number; found: [string, string][] }> {
-    const { histories, found } = await scanAllHistories(this.client, { 'the emulator access token': this.h.emulator.accessToken, ...this.tokens });
+    const { histories, found } = await scanHistories(this.client, { 'the emulator access token': this.h.emulator.accessToken, ...this.tokens });
     return { histories, tokens: Object.keys(this.tokens).length + 1, found };
   }
 
@@ -319,31 +305,6 @@ export class Lab {
     this.stopped = true;
     open.delete(this);
     await this.h.stop();
-  }
-}
-
-/** Command lines of every process (from /proc). */
-function processCommands(): string[] {
-  const out: string[] = [];
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      out.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return out;
-}
-
-/** Waits until `check` returns a value (polling), or throws after the timeout. */
-export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(intervalMs);
   }
 }
 

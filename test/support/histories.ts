@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// Default import: Node's ESM loader cannot see @temporalio/proto's named exports outside vitest
+// (the benchmarks and the fault suite load this file too).
+import proto, { type temporal } from '@temporalio/proto';
 import { projectRoot } from './harness.js';
 
 type History = temporal.api.history.v1.IHistory;
@@ -11,7 +13,8 @@ export async function allHistories(client: Client): Promise<{ workflowId: string
   const out: { workflowId: string; type: string; history: History; json: string }[] = [];
   for await (const info of client.workflow.list()) {
     const history = await client.workflow.getHandle(info.workflowId, info.runId).fetchHistory();
-    const json = JSON.stringify(temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), { longs: String, bytes: String }));
+    const { History: HistoryMessage } = proto.temporal.api.history.v1;
+    const json = JSON.stringify(HistoryMessage.toObject(HistoryMessage.fromObject(history), { longs: String, bytes: String }));
     out.push({ workflowId: info.workflowId, type: info.type, history, json });
   }
   return out;
@@ -25,15 +28,21 @@ export function historyText(json: string): string {
   return json.replace(/"data":"([A-Za-z0-9+/=]+)"/g, (_m, b64: string) => `"data":${JSON.stringify(Buffer.from(b64, 'base64').toString('utf8'))}`);
 }
 
-/** The secrets found in any history: returns `[workflowId, what]` pairs (empty is the goal). */
-export async function secretsInHistories(client: Client, secrets: Readonly<Record<string, string>>): Promise<[string, string][]> {
+/** Scans every history for the secrets and any PEM private key: how many, and `[workflowId, what]` per find. */
+export async function scanHistories(client: Client, secrets: Readonly<Record<string, string>>): Promise<{ histories: number; found: [string, string][] }> {
   const found: [string, string][] = [];
-  for (const h of await allHistories(client)) {
+  const histories = await allHistories(client);
+  for (const h of histories) {
     const text = `${h.json}\n${historyText(h.json)}`;
     for (const [what, secret] of Object.entries(secrets)) if (secret && text.includes(secret)) found.push([h.workflowId, what]);
     if (text.includes('PRIVATE KEY')) found.push([h.workflowId, 'a private key']);
   }
-  return found;
+  return { histories: histories.length, found };
+}
+
+/** The secrets found in any history: returns `[workflowId, what]` pairs (empty is the goal). */
+export async function secretsInHistories(client: Client, secrets: Readonly<Record<string, string>>): Promise<[string, string][]> {
+  return (await scanHistories(client, secrets)).found;
 }
 
 /**

@@ -5,7 +5,6 @@
  * written next to their goals. `quick` runs one reduced measurement of each in one environment
  * (npm test runs it to keep the harness from rotting).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,9 @@ import type { FederationSpec } from '../src/spec/types.js';
 import { kubeWait } from '../src/workflows/activity-options.js';
 import { criticalPath, extraPolls, type CriticalPath } from './lib/critical-path.js';
 import { readRunTree, reExecutions } from './lib/history.js';
-import { describeLeftovers, describeProfile, Lab, leftoverCount, until, type Profile, type RunOutcome } from './lib/lab.js';
+import { exec } from '../src/local/exec.js';
+import { waitFor } from '../src/local/wait.js';
+import { describeLeftovers, describeProfile, Lab, leftoverCount, type Profile, type RunOutcome } from './lib/lab.js';
 import { secs, type Log } from './lib/log.js';
 import { MemoryPeak, type MemorySample } from './lib/memory.js';
 import { figure, notMeasured, round, titlesOf, type Figure, type FigureDef, type Goal } from './lib/results.js';
@@ -185,15 +186,15 @@ const PendingStarted = proto.temporal.api.enums.v1.PendingActivityState.PENDING_
 export async function measureKill(lab: Lab, spec: FederationSpec, log: Log): Promise<KillMeasurement> {
   const startedAt = Date.now();
   const handle = await lab.startFederate(spec);
-  const inFlight = await until(
+  let inFlight = 0;
+  await waitFor(
     'a started join activity',
     async () => {
       const d = await handle.describe();
-      const joins = (d.raw.pendingActivities ?? []).filter((a) => a.activityType?.name === 'joinCluster' && a.state === PendingStarted);
-      return joins.length > 0 ? joins.length : undefined;
+      inFlight = (d.raw.pendingActivities ?? []).filter((a) => a.activityType?.name === 'joinCluster' && a.state === PendingStarted).length;
+      return inFlight > 0;
     },
-    900_000,
-    25,
+    { timeoutMs: 900_000, intervalMs: 25 },
   );
   const killedAt = Date.now();
   await lab.killWorker();
@@ -391,19 +392,11 @@ function lastLines(text: string, n: number): string {
   return text.trim().split('\n').slice(-n).join(' / ');
 }
 
-function runCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; output: string; ms: number }> {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(cmd, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, output, ms: Date.now() - started });
-    });
-  });
+/** `exec` (src/local) from the project root, timed, with both streams as one output. */
+async function runCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; output: string; ms: number }> {
+  const started = Date.now();
+  const result = await exec(cmd, args, { cwd: projectRoot, env, timeoutMs });
+  return { code: result.code, output: `${result.stdout}\n${result.stderr}`, ms: Date.now() - started };
 }
 
 // ---- quick mode ------------------------------------------------------------------------------

@@ -270,18 +270,8 @@ export async function chaosServerKills(ctx: ChaosContext): Promise<void> {
     }
     ctx.figures.R2_completed = figure({ samples: [completed], ...goalOf('R2_completed', runs), runs, note: `${clusters}-cluster runs; the same worker process throughout unless noted. ${notes.join(' | ')}` });
   };
-  // Its own environment: a killed server must not disturb the other scenarios' histories.
-  if (ctx.shared) {
-    await run(ctx.shared);
-    return;
-  }
-  const lab = await Lab.start(chaosProfiles.fast);
-  try {
-    await run(lab);
-  } finally {
-    await scanInto(ctx, lab);
-    await lab.stop();
-  }
+  // Its own environment (inLab): a killed server must not disturb the other scenarios' histories.
+  await inLab(ctx, run);
 }
 
 // ---- R3 --------------------------------------------------------------------------------------

@@ -247,11 +247,13 @@ export async function chaosServerKills(ctx: ChaosContext): Promise<void> {
         return strikes > 20;
       };
       const status = await waitClosed(lab.h.temporal.address, lab.h.temporal.namespace, handle.workflowId, handle.firstExecutionRunId, 900_000, broken);
+      const endedAt = Date.now();
+      // A run given up on must not go on working behind the next one.
+      if (status === 'TIMEOUT' || status === 'LOST') await lab.client.workflow.getHandle(handle.workflowId).terminate(`fault suite gave up: ${status}`).catch(() => undefined);
       const sick = status === 'COMPLETED' ? [] : lab.unhealthyBacking();
       const workerAlive = lab.worker?.child.exitCode === null && lab.worker.child.signalCode === null;
       if (!workerAlive) await lab.startWorker();
       if (status === 'LOST') {
-        await lab.client.workflow.getHandle(handle.workflowId).terminate('substrate broke').catch(() => undefined);
         await tearDown(lab, spec);
         notes.push(`run ${i}: lost to the substrate (${sick.join('; ')}), replaced`);
         log(`  run ${i}: lost to the substrate, replaced`);
@@ -264,7 +266,7 @@ export async function chaosServerKills(ctx: ChaosContext): Promise<void> {
       }
       const dup = duplicateCreates(lab.calls().filter((c) => Date.parse(c.time) >= startedAt));
       const down = await tearDown(lab, spec);
-      const line = `run ${i}: server killed at ${secs(killAfter)} (${phase}), back after 2 s → ${status} in ${secs(Date.now() - startedAt)}${sick.length ? ` [substrate: ${sick.join('; ')}]` : ''}${workerAlive ? '' : '; the worker had exited and was restarted'}${dup.count ? `; duplicates ${dup.what.join(', ')}` : ''}${down.left ? `; left ${down.what}` : ''}`;
+      const line = `run ${i}: server killed at ${secs(killAfter)} (${phase}), back after 2 s → ${status} in ${secs(endedAt - startedAt)}${sick.length ? ` [substrate: ${sick.join('; ')}]` : ''}${workerAlive ? '' : '; the worker had exited and was restarted'}${dup.count ? `; duplicates ${dup.what.join(', ')}` : ''}${down.left ? `; left ${down.what}` : ''}`;
       log(`  ${line}`);
       notes.push(line);
     }

@@ -24,7 +24,7 @@ import type { SecretsScan } from './lib/scan-file.js';
 import { federateSequentially } from './lib/sequential.js';
 import { federationSpec } from './lib/specs.js';
 import { waitForIdle, withLoadNote } from './lib/idle.js';
-import type { FederationSummary } from '../src/workflows/federate.js';
+import type { FederationSummary } from '../src/contract.js';
 
 export interface BenchOptions {
   readonly quick: boolean;

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { stringify } from 'yaml';
 import { quotaBurst, seededRandom } from '../src/emulator/index.js';
-import { progressQuery, workflowIds } from '../src/shared.js';
+import { progressQuery, workflowIds } from '../src/contract.js';
 import { specToDocument } from '../src/spec/parse.js';
 import type { FederationSpec } from '../src/spec/types.js';
 import { readRunTree, allActivities, pollingActivities, type RunHistory } from '../bench/lib/history.js';

@@ -1,6 +1,6 @@
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import { defaultTaskQueue } from './shared.js';
+import { defaultTaskQueue } from './contract.js';
 
 /** Where and how to reach Temporal, from Temporal's own environment conventions. */
 export interface TemporalSettings {

@@ -13,14 +13,15 @@ import type { EmulatorState } from '../../src/emulator/state.js';
 import { tokenKubeConfig } from '../../src/providers/kube/connector.js';
 import { KubeClient } from '../../src/providers/kube/client.js';
 import type { KubeObject } from '../../src/providers/kube/resources.js';
-import { workflowIds } from '../../src/shared.js';
+import { workflowIds } from '../../src/contract.js';
 import type { FederationSpec } from '../../src/spec/types.js';
-import type { federate, FederationSummary } from '../../src/workflows/federate.js';
-import type { teardown, TeardownSummary } from '../../src/workflows/teardown.js';
+import type { federate } from '../../src/workflows/federate.js';
+import type { FederationSummary, TeardownSummary } from '../../src/contract.js';
+import type { teardown } from '../../src/workflows/teardown.js';
 import { startHarness, type Harness, type WorkerProcess } from '../../test/support/harness.js';
 import { scanHistories } from '../../test/support/histories.js';
 import { LocalCluster } from '../../src/local/local-cluster.js';
-import { rootMessage } from '../../src/workflows/failures.js';
+import { rootMessage } from '../../src/contract.js';
 
 /** Fixed emulator latencies (ms per call) of every benchmark and fault run, so runs compare. */
 export const apiLatencyMs: Readonly<Record<string, number>> = {

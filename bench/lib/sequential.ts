@@ -13,7 +13,7 @@ import type { ClusterTarget } from '../../src/providers/types.js';
 import type { FederationSpec } from '../../src/spec/types.js';
 import { createDepsFromEnv } from '../../src/worker-deps.js';
 import { pickWorkerEnv } from '../../src/worker-env.js';
-import { nonRetryableErrorTypes } from '../../src/workflows/activity-options.js';
+import { nonRetryableErrorTypes } from '../../src/contract.js';
 import { durationMs } from './specs.js';
 
 const pollTypes = new Set(['OperationPending', 'ClusterNotReady', 'ClusterNotGone']);

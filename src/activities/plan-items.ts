@@ -2,11 +2,11 @@
  * What a run would do to the zone and to each cluster, decided from read-only lookups. Pure
  * functions, so the rules are unit tested without any server.
  */
+import { isFailedStatus } from '../domain.js';
+import { cloudManagedByKfed, cloudOwnerFederation } from '../ownership.js';
 import type { ClusterInfo, ZoneInfo } from '../providers/gcp/types.js';
 import type { PlanItem } from '../providers/types.js';
 import type { ClusterSpec } from '../spec/types.js';
-
-const owner = { key: 'managed-by', value: 'kfed' } as const;
 
 export function planZone(zone: ZoneInfo | undefined, name: string, domain: string): PlanItem {
   const resource = `zone ${name}`;
@@ -14,7 +14,7 @@ export function planZone(zone: ZoneInfo | undefined, name: string, domain: strin
   if (zone.dnsName !== domain.toLowerCase()) {
     return { resource, action: 'conflict', reason: `zone ${name} exists for ${zone.dnsName}, the spec asks for ${domain}; pick another spec.dns.zone or delete that zone` };
   }
-  if (zone.labels[owner.key] !== owner.value) return { resource, action: 'adopt', reason: `zone ${name} for ${domain} exists without kfed's label; it will be used and never deleted` };
+  if (!cloudManagedByKfed(zone.labels)) return { resource, action: 'adopt', reason: `zone ${name} for ${domain} exists without kfed's label; it will be used and never deleted` };
   return { resource, action: 'unchanged', reason: `zone ${name} for ${domain} exists (created by kfed)` };
 }
 
@@ -22,14 +22,14 @@ export function planZone(zone: ZoneInfo | undefined, name: string, domain: strin
 export function planCreatedCluster(info: ClusterInfo | undefined, cluster: ClusterSpec, federation: string): PlanItem {
   const resource = `cluster ${cluster.name}`;
   if (!info) return { resource, action: 'create', reason: `will create ${cluster.nodes} × ${cluster.machineType} in ${cluster.location}` };
-  if (info.status === 'ERROR' || info.status === 'DEGRADED') {
+  if (isFailedStatus(info.status)) {
     return { resource, action: 'conflict', reason: `exists in status ${info.status}${info.statusMessage ? `: ${info.statusMessage}` : ''}; delete it or fix it first` };
   }
   if (info.status === 'STOPPING') return { resource, action: 'conflict', reason: 'is being deleted; wait until the deletion finishes' };
-  if (info.labels[owner.key] !== owner.value) {
+  if (!cloudManagedByKfed(info.labels)) {
     return { resource, action: 'adopt', reason: `exists (${info.status}) without kfed's labels; it will be joined and never deleted` };
   }
-  const of = info.labels['kfed-federation'];
+  const of = cloudOwnerFederation(info.labels);
   if (of && of !== federation) return { resource, action: 'adopt', reason: `exists (${info.status}), created by kfed for federation ${of}` };
   return { resource, action: 'unchanged', reason: `exists (${info.status}), created by kfed for this federation` };
 }
@@ -38,7 +38,7 @@ export function planCreatedCluster(info: ClusterInfo | undefined, cluster: Clust
 export function planExistingGkeCluster(info: ClusterInfo | undefined, cluster: ClusterSpec, path: string): PlanItem {
   const resource = `cluster ${cluster.name}`;
   if (!info) return { resource, action: 'conflict', reason: `existing cluster ${path} not found; check spec.clusters[].existing.gke` };
-  if (info.status === 'ERROR' || info.status === 'DEGRADED' || info.status === 'STOPPING') {
+  if (isFailedStatus(info.status) || info.status === 'STOPPING') {
     return { resource, action: 'conflict', reason: `existing cluster ${path} is ${info.status}${info.statusMessage ? `: ${info.statusMessage}` : ''}` };
   }
   return { resource, action: 'adopt', reason: `existing GKE cluster ${path} (${info.status}); it will be joined and never deleted` };

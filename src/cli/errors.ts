@@ -11,13 +11,18 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
- * Thrown by commands to end with an exit code once they have printed what the user needs.
- * Only the entry point calls process.exit.
+ * Thrown by commands to end with an exit code. The entry prints `message` (when given) on
+ * stderr, then exits with `code`: commands never print an error and exit themselves, and only
+ * the entry point calls process.exit.
  */
 export class ExitError extends Error {
   override name = 'ExitError';
-  constructor(readonly code: ExitCode) {
-    super(`exit ${code}`);
+  constructor(
+    readonly code: ExitCode,
+    /** What to tell the user; omitted when the command already printed everything. */
+    readonly userMessage?: string,
+  ) {
+    super(userMessage ?? `exit ${code}`);
   }
 }
 

@@ -73,7 +73,10 @@ export async function main(argv: string[]): Promise<number> {
     await module.run(rest);
     return ExitCode.Ok;
   } catch (err) {
-    if (err instanceof ExitError) return err.code;
+    if (err instanceof ExitError) {
+      if (err.userMessage) console.error(err.userMessage);
+      return err.code;
+    }
     if (err instanceof UsageError) {
       console.error(`kfed ${name}: ${err.message}\n\n${module.help}`);
       return ExitCode.BadInput;

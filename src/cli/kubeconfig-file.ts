@@ -1,4 +1,4 @@
-import type { FederationSummary } from '../workflows/federate.js';
+import type { FederationSummary } from '../contract.js';
 
 interface Named<T> {
   readonly name: string;

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { specToDocument, validateSpec } from '../spec/parse.js';
 import type { FederationSpec } from '../spec/types.js';
-import { workflowIds } from '../shared.js';
+import { workflowIds } from '../contract.js';
 import { readSpecFile } from './read-spec.js';
 import { ExitCode, ExitError } from './errors.js';
 

@@ -1,7 +1,7 @@
 /**
  * Typed errors thrown at the provider boundary. Providers map every SDK error to one of these
- * (or let a plain Error through, which Temporal retries). The class names are the failure
- * `type`s the workflows see, and `workflows/activity-options.ts` lists the non-retryable ones.
+ * (or let a plain Error through, which Temporal retries). Each class's `type` is the failure
+ * `type` the workflows see; {@link permanentErrorTypes} lists the non-retryable ones.
  *
  * MAINTENANCE: each class sets `name` explicitly because Temporal uses `error.name` as the
  * failure type; a subclass without it would be reported as plain `Error`.
@@ -31,39 +31,51 @@ export abstract class ProviderError extends Error {
 
 /** A transient failure (unavailable, rate limited, operation in progress): retry later. */
 export class TransientError extends ProviderError {
-  override name = 'TransientError';
+  static readonly type = 'TransientError';
+  override name = TransientError.type;
   readonly retryable = true;
 }
 
 /** The resource does not exist. Delete paths treat this as success. */
 export class NotFoundError extends ProviderError {
-  override name = 'NotFoundError';
+  static readonly type = 'NotFoundError';
+  override name = NotFoundError.type;
   readonly retryable = false;
 }
 
 /** The resource exists but differs from what the spec asks (e.g. a zone with another DNS name). */
 export class ConflictError extends ProviderError {
-  override name = 'ConflictError';
+  static readonly type = 'ConflictError';
+  override name = ConflictError.type;
   readonly retryable = false;
 }
 
 /** The request itself is invalid (INVALID_ARGUMENT, unknown project, bad location). */
 export class InvalidSpecError extends ProviderError {
-  override name = 'InvalidSpecError';
+  static readonly type = 'InvalidSpecError';
+  override name = InvalidSpecError.type;
   readonly retryable = false;
 }
 
 /** The caller lacks a permission or an API is disabled (PERMISSION_DENIED, 401/403). */
 export class PermissionError extends ProviderError {
-  override name = 'PermissionError';
+  static readonly type = 'PermissionError';
+  override name = PermissionError.type;
   readonly retryable = false;
 }
 
 /** A cloud resource reached a terminal failed state (GKE cluster ERROR/DEGRADED). */
 export class ResourceFailedError extends ProviderError {
-  override name = 'ResourceFailedError';
+  static readonly type = 'ResourceFailedError';
+  override name = ResourceFailedError.type;
   readonly retryable = false;
 }
 
-/** Error types a retry can never fix; the workflows stop retrying on these. */
-export const nonRetryableErrorTypes = ['ConflictError', 'InvalidSpecError', 'PermissionError', 'ResourceFailedError'] as const;
+/** Error classes a retry can never fix. */
+export const permanentErrors = [ConflictError, InvalidSpecError, PermissionError, ResourceFailedError] as const;
+
+/**
+ * Their failure types: the workflows stop retrying on these (`contract.ts` adds the workflows'
+ * own). Derived from the classes so a new permanent error cannot be forgotten in one list.
+ */
+export const permanentErrorTypes: readonly string[] = permanentErrors.map((e) => e.type);

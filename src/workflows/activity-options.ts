@@ -3,19 +3,14 @@
  * workflows uses one of these profiles.
  */
 import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
-
-/**
- * Failure types a retry cannot fix: the providers' permanent errors. Everything else
- * (TransientError, plain errors, lost workers) is retried.
- */
-export const nonRetryableErrorTypes = ['ConflictError', 'InvalidSpecError', 'PermissionError', 'ResourceFailedError', 'SpecError'];
+import { nonRetryableErrorTypes } from '../contract.js';
 
 /** Transient API errors: quick first retry, backing off to 30 s (quota errors need room). */
 const apiRetry: RetryPolicy = {
   initialInterval: '1s',
   backoffCoefficient: 2,
   maximumInterval: '30s',
-  nonRetryableErrorTypes,
+  nonRetryableErrorTypes: [...nonRetryableErrorTypes],
 };
 
 /**
@@ -23,7 +18,7 @@ const apiRetry: RetryPolicy = {
  * A cancelled run waits for a call in flight to end: a CreateCluster that lands after the
  * workflow moved on (to its teardown, say) would leave a cluster nobody deletes.
  */
-export const short: ActivityOptions = {
+export const apiCall: ActivityOptions = {
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '15m',
   retry: apiRetry,
@@ -51,7 +46,7 @@ export function waitReady(pollInterval: string): ActivityOptions {
   return {
     startToCloseTimeout: '30s',
     scheduleToCloseTimeout: '45m',
-    retry: { initialInterval: pollInterval, backoffCoefficient: 1, maximumInterval: pollInterval, nonRetryableErrorTypes },
+    retry: { initialInterval: pollInterval, backoffCoefficient: 1, maximumInterval: pollInterval, nonRetryableErrorTypes: [...nonRetryableErrorTypes] },
   };
 }
 
@@ -64,7 +59,7 @@ export function waitDeleted(pollInterval: string): ActivityOptions {
  * Reaching an existing cluster through the worker's kubeconfig: an unreachable server is
  * retried for a couple of minutes (a VPN blip), then the run fails with the connector's message.
  */
-export const adoptExisting: ActivityOptions = { ...short, scheduleToCloseTimeout: '2m' };
+export const adoptExisting: ActivityOptions = { ...apiCall, scheduleToCloseTimeout: '2m' };
 
 /** Child workflows (one per cluster): bounded by the wait above plus the create call. */
 export const childWorkflowTimeout = '60m';

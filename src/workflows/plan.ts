@@ -1,16 +1,11 @@
 import { proxyActivities } from '@temporalio/workflow';
+// Only import the activity types: workflow code must not bundle activity code.
 import type { Activities } from '../activities/index.js';
+import type { FederationPlan } from '../contract.js';
+import { joinNames } from '../domain.js';
 import type { ClusterTarget, PlanItem } from '../providers/types.js';
 import type { FederationSpec } from '../spec/types.js';
-import { short } from './activity-options.js';
-import { joinNames } from './federate.js';
-
-/** The answer of `kfed plan`: one line per resource, and whether a run would hit a conflict. */
-export interface FederationPlan {
-  readonly federation: string;
-  readonly items: readonly PlanItem[];
-  readonly conflicts: number;
-}
+import { apiCall } from './activity-options.js';
 
 /**
  * Read-only: asks every provider what a federate run would do — zone, each cluster, the plane,
@@ -19,11 +14,11 @@ export interface FederationPlan {
  * not exist yet are reported as `create`.
  */
 export async function plan(spec: FederationSpec): Promise<FederationPlan> {
-  const act = (summary: string) => proxyActivities<Activities>({ ...short, summary });
+  const activity = (summary: string) => proxyActivities<Activities>({ ...apiCall, summary });
 
   const [zone, ...clusters] = await Promise.all([
-    act(`plan zone ${spec.dns.zone}`).planZone({ project: spec.project, zone: spec.dns.zone, domain: spec.dns.domain }),
-    ...spec.clusters.map((cluster) => act(`plan cluster ${cluster.name}`).planCluster({ project: spec.project, federation: spec.name, cluster })),
+    activity(`plan zone ${spec.dns.zone}`).planZone({ project: spec.project, zone: spec.dns.zone, domain: spec.dns.domain }),
+    ...spec.clusters.map((cluster) => activity(`plan cluster ${cluster.name}`).planCluster({ project: spec.project, federation: spec.name, cluster })),
   ]);
   const targets = new Map<string, ClusterTarget>();
   spec.clusters.forEach((c, i) => {
@@ -33,7 +28,7 @@ export async function plan(spec: FederationSpec): Promise<FederationPlan> {
   const host = targets.get(spec.host);
 
   const plane: PlanItem[] = host
-    ? await act(`plan plane on ${spec.host}`).planPlane({ host, namespace: spec.plane.namespace })
+    ? await activity(`plan plane on ${spec.host}`).planPlane({ host, namespace: spec.plane.namespace })
     : [{ resource: `plane on ${spec.host}`, action: 'create', reason: 'the host cluster does not run yet' }];
 
   const perCluster = await Promise.all(
@@ -41,10 +36,10 @@ export async function plan(spec: FederationSpec): Promise<FederationPlan> {
       const member = targets.get(c.name);
       const join: PlanItem =
         host && member
-          ? await act(`plan join ${c.context}`).planJoin({ host, member, names: joinNames(spec, c) })
+          ? await activity(`plan join ${c.context}`).planJoin({ host, member, names: joinNames(spec, c) })
           : { resource: `join ${c.context}`, action: 'create', reason: 'the cluster or the host does not run yet' };
       const dns: PlanItem = member
-        ? await act(`plan kube-dns on ${c.name}`).planDnsConfig({ target: member, federation: spec.name, domain: spec.dns.domain })
+        ? await activity(`plan kube-dns on ${c.name}`).planDnsConfig({ target: member, federation: spec.name, domain: spec.dns.domain })
         : { resource: `kube-dns federations on ${c.name}`, action: 'create', reason: 'the cluster does not run yet' };
       return [join, dns];
     }),

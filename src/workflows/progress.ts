@@ -118,15 +118,16 @@ function step(progress: FederationProgress, id: string): StepProgress {
   return found;
 }
 
+/** The title of step `id` (what the UI, `kfed status` and activity summaries show). */
+export function stepTitle(progress: FederationProgress, id: string): string {
+  return step(progress, id).title;
+}
+
 export function startStep(progress: FederationProgress, id: string, now: number, message?: string): void {
   const s = step(progress, id);
   s.state = StepState.Running;
   s.startedAt ??= now;
   s.message = message;
-}
-
-export function noteStep(progress: FederationProgress, id: string, message: string): void {
-  step(progress, id).message = message;
 }
 
 export function finishStep(progress: FederationProgress, id: string, now: number, message?: string): void {

@@ -2,7 +2,7 @@ import { proxyActivities, setCurrentDetails, log } from '@temporalio/workflow';
 // Only import the activity types: workflow code must not bundle activity code.
 import type { Activities, ClusterAccess } from '../activities/index.js';
 import type { ClusterSpec } from '../spec/types.js';
-import { short, waitReady } from './activity-options.js';
+import { apiCall, waitReady } from './activity-options.js';
 
 export interface ProvisionClusterInput {
   readonly project: string;
@@ -30,7 +30,7 @@ export async function provisionCluster(input: ProvisionClusterInput): Promise<Pr
   };
 
   details('creating');
-  const created = await proxyActivities<Activities>({ ...short, summary: `create cluster ${cluster.name} in ${cluster.location}` }).ensureCluster({
+  const created = await proxyActivities<Activities>({ ...apiCall, summary: `create cluster ${cluster.name} in ${cluster.location}` }).ensureCluster({
     project,
     federation: input.federation,
     role: input.role,
@@ -49,7 +49,7 @@ export async function provisionCluster(input: ProvisionClusterInput): Promise<Pr
   details(`waiting for RUNNING (poll every ${input.pollInterval})`);
   await proxyActivities<Activities>({ ...wait, summary: `wait for ${cluster.name}: RUNNING` }).awaitClusterRunning(where);
 
-  const access = await proxyActivities<Activities>({ ...short, summary: `read endpoint of ${cluster.name}` }).clusterAccess(where);
+  const access = await proxyActivities<Activities>({ ...apiCall, summary: `read endpoint of ${cluster.name}` }).clusterAccess(where);
   details(`RUNNING at ${access.endpoint} (CA ${access.caFingerprint.slice(0, 23)}…)`);
   return { name: cluster.name, created: created.created, ...access };
 }

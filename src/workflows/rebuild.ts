@@ -1,13 +1,8 @@
 import { executeChild } from '@temporalio/workflow';
 import type { FederationSpec } from '../spec/types.js';
-import { workflowIds } from '../shared.js';
-import { federate, type FederationSummary } from './federate.js';
-import { teardown, type TeardownSummary } from './teardown.js';
-
-export interface RebuildSummary {
-  readonly teardown: TeardownSummary;
-  readonly federate: FederationSummary;
-}
+import { workflowIds, type RebuildSummary } from '../contract.js';
+import { federate } from './federate.js';
+import { teardown } from './teardown.js';
 
 /**
  * Tears a federation down and builds it again: what scheduled nightly rebuilds run. Both halves

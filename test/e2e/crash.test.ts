@@ -3,7 +3,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/local/wait.js';
 import { tokenKubeConfig } from '../../src/providers/kube/connector.js';
-import { progressQuery, workflowIds } from '../../src/shared.js';
+import { progressQuery, workflowIds } from '../../src/contract.js';
 import { parseSpec } from '../../src/spec/parse.js';
 import type { federate } from '../../src/workflows/federate.js';
 import { readFileSync } from 'node:fs';

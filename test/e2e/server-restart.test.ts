@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/local/wait.js';
-import { workflowIds } from '../../src/shared.js';
+import { workflowIds } from '../../src/contract.js';
 import { parseSpec } from '../../src/spec/parse.js';
 import type { federate } from '../../src/workflows/federate.js';
 import { startHarness, stopHarness, projectRoot, type Harness } from '../support/harness.js';

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { workflowIds } from '../../src/shared.js';
+import { workflowIds } from '../../src/contract.js';
 import { parseSpec } from '../../src/spec/parse.js';
 import { federateSteps } from '../../src/workflows/progress.js';
 import { projectRoot, startHarness, stopHarness, type Harness } from '../support/harness.js';

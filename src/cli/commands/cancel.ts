@@ -1,4 +1,4 @@
-import { workflowIds } from '../../shared.js';
+import { workflowIds } from '../../contract.js';
 import { parseCommand, requireName } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';

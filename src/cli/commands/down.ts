@@ -1,6 +1,5 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
-import { workflowIds } from '../../shared.js';
-import type { teardown, TeardownSummary } from '../../workflows/teardown.js';
+import { startTeardown } from '../../client/runs.js';
+import { workflowIds, type TeardownSummary } from '../../contract.js';
 import { fileFlag, outputFlag, parseCommand, requireName, waitFlag } from '../args.js';
 import { connectClient } from '../connect.js';
 import { followToEnd } from '../follow.js';
@@ -28,27 +27,18 @@ export async function run(argv: string[]): Promise<void> {
       await upHandle.cancel();
       await upHandle.result().catch(() => undefined);
     }
-    const workflowId = workflowIds.teardown(name);
-    const handle = await client.workflow.start<typeof teardown>('teardown', {
-      taskQueue: settings.taskQueue,
-      workflowId,
-      args: [spec],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      staticSummary: `teardown ${name}`,
-    });
-    const description = await handle.describe();
-    const link = runLink(settings.namespace, workflowId, description.runId);
+    const { handle, workflowId, runId } = await startTeardown(client, settings.taskQueue, spec);
+    const link = runLink(settings.namespace, workflowId, runId);
     if (format !== 'json') {
-      console.log(`started ${workflowId} (run ${description.runId})`);
+      console.log(`started ${workflowId} (run ${runId})`);
       if (link) console.log(`Temporal UI: ${link}`);
     }
     if (!values.wait) {
-      if (format === 'json') printJson({ workflowId, runId: description.runId, ui: link });
+      if (format === 'json') printJson({ workflowId, runId, ui: link });
       else console.log(`follow it with: kfed watch ${name} --teardown`);
       return;
     }
-    const result = await followToEnd<TeardownSummary>(handle, description.runId, format);
+    const result = await followToEnd<TeardownSummary>(handle, runId, format);
     if (format !== 'json') {
       const clusters = Object.entries(result.clusters).map(([c, r]) => `${c} ${r}`).join(', ');
       console.log(`\nfederation ${name} torn down: clusters ${clusters || 'none'}; zone ${result.zone}`);

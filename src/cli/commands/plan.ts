@@ -1,8 +1,8 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { runOutcome, startPlan } from '../../client/runs.js';
+import type { FederationPlan } from '../../contract.js';
 import type { PlanAction } from '../../providers/types.js';
-import { workflowIds } from '../../shared.js';
 import type { FederationSpec } from '../../spec/types.js';
-import type { FederationPlan, plan } from '../../workflows/plan.js';
 import { fileFlag, outputFlag, parseCommand } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
@@ -23,27 +23,16 @@ const planTimeoutMs = 180_000;
 
 /** Runs the plan workflow and returns its answer. */
 export async function runPlan(client: Client, taskQueue: string, spec: FederationSpec): Promise<FederationPlan> {
-  const handle = await client.workflow.start<typeof plan>('plan', {
-    taskQueue,
-    workflowId: workflowIds.plan(spec.name),
-    args: [spec],
-    // A plan only reads: a newer plan replaces an older one still open (e.g. stuck on a worker
-    // of an old version) instead of waiting for it.
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING,
-    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    staticSummary: `plan ${spec.name} (read-only)`,
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new Error(`no answer after ${planTimeoutMs / 1000}s: is a kfed worker of this version polling task queue ${taskQueue}? (npm run worker; with npm start, run it again to restart the local worker)`));
-    }, planTimeoutMs);
-  });
-  try {
-    return await Promise.race([handle.result(), timeout]);
-  } finally {
-    clearTimeout(timer);
+  const { handle } = await startPlan(client, taskQueue, spec, planTimeoutMs);
+  const outcome = await runOutcome<FederationPlan>(handle);
+  if (outcome.status === 'COMPLETED') return outcome.result;
+  if (outcome.status === 'TIMED_OUT') {
+    throw new ExitError(
+      ExitCode.RunFailed,
+      `kfed: the plan got no answer within ${planTimeoutMs / 1000}s: is a kfed worker of this version polling task queue ${taskQueue}? (npm run worker; with npm start, run it again to restart the local worker)`,
+    );
   }
+  throw new ExitError(ExitCode.RunFailed, `kfed: the plan ${outcome.status.toLowerCase()}: ${outcome.error}`);
 }
 
 /** Prints a plan like `terraform plan`: a mark per action, then totals. */

@@ -1,5 +1,5 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
-import { workflowIds } from '../../shared.js';
+import { workflowIds } from '../../contract.js';
 import type { rebuild } from '../../workflows/rebuild.js';
 import { fileFlag, outputFlag, parseCommand, requireName } from '../args.js';
 import { connectClient } from '../connect.js';

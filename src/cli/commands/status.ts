@@ -1,11 +1,11 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { workflowIds } from '../../shared.js';
-import type { FederationSummary } from '../../workflows/federate.js';
+import { workflowIds } from '../../contract.js';
+import type { FederationSummary } from '../../contract.js';
 import { conditions, type FederationProgress } from '../../workflows/progress.js';
 import { outputFlag, parseCommand } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
-import { queryProgress } from '../follow.js';
+import { queryProgress } from '../../client/runs.js';
 import { age, parseOutputFormat, printJson, seconds, table } from '../output.js';
 import { runLink } from '../ui.js';
 

@@ -1,6 +1,4 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
-import { workflowIds } from '../../shared.js';
-import type { federate, FederationSummary } from '../../workflows/federate.js';
+import { startFederate } from '../../client/runs.js';
 import { fileFlag, outputFlag, parseCommand, waitFlag } from '../args.js';
 import { connectClient } from '../connect.js';
 import { followToEnd } from '../follow.js';
@@ -8,6 +6,7 @@ import { parseOutputFormat, printJson } from '../output.js';
 import { readSpecFile } from '../read-spec.js';
 import { runLink } from '../ui.js';
 import { printSummary } from './status.js';
+import type { FederationSummary } from '../../contract.js';
 
 export const help = `kfed up -f FILE [--wait] [--plan] [-o json]
 
@@ -26,34 +25,18 @@ export async function run(argv: string[]): Promise<void> {
   const spec = readSpecFile(values.file);
   const { client, settings, close } = await connectClient();
   try {
-    const workflowId = workflowIds.federation(spec.name);
-    const existing = await client.workflow
-      .getHandle(workflowId)
-      .describe()
-      .catch(() => undefined);
-    const attaching = existing?.status.name === 'RUNNING';
-    const handle = await client.workflow.start<typeof federate>('federate', {
-      taskQueue: settings.taskQueue,
-      workflowId,
-      args: [spec],
-      // Never two runs of one federation: a second `up` joins the open run.
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      staticSummary: `federate ${spec.name}: ${spec.clusters.length} cluster(s) in ${spec.project}`,
-      staticDetails: spec.clusters.map((c) => `- ${c.name} (${c.context}) in ${c.location}${c.name === spec.host ? ' — host' : ''}`).join('\n'),
-    });
-    const description = await handle.describe();
-    const link = runLink(settings.namespace, workflowId, description.runId);
+    const { handle, workflowId, runId, attached } = await startFederate(client, settings.taskQueue, spec);
+    const link = runLink(settings.namespace, workflowId, runId);
     if (format !== 'json') {
-      console.log(`${attaching ? 'attached to the open run of' : 'started'} ${workflowId} (run ${description.runId})`);
+      console.log(`${attached ? 'attached to the open run of' : 'started'} ${workflowId} (run ${runId})`);
       if (link) console.log(`Temporal UI: ${link}`);
     }
     if (!values.wait) {
-      if (format === 'json') printJson({ workflowId, runId: description.runId, attached: attaching, ui: link });
+      if (format === 'json') printJson({ workflowId, runId, attached, ui: link });
       else console.log(`follow it with: kfed watch ${spec.name}`);
       return;
     }
-    const summary = await followToEnd<FederationSummary>(handle, description.runId, format);
+    const summary = await followToEnd<FederationSummary>(handle, runId, format);
     if (format !== 'json') printSummary(summary);
   } finally {
     await close();

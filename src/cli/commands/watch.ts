@@ -1,8 +1,8 @@
-import { workflowIds } from '../../shared.js';
+import { workflowIds } from '../../contract.js';
 import { parseCommand, requireName } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
-import { followRun } from '../follow.js';
+import { followRun } from '../../client/runs.js';
 import { ProgressPrinter } from '../progress-view.js';
 
 export const help = `kfed watch NAME [--teardown]
@@ -21,7 +21,8 @@ export async function run(argv: string[]): Promise<void> {
       console.error(`kfed: no run ${workflowId}; start one with: kfed up -f FILE`);
       throw new ExitError(ExitCode.BadInput);
     }
-    const outcome = await followRun(handle, new ProgressPrinter());
+    const printer = new ProgressPrinter();
+    const outcome = await followRun(handle, (p) => { printer.update(p); });
     if (outcome.status !== 'COMPLETED') {
       console.error(`kfed: ${workflowId} ${outcome.status.toLowerCase()}: ${outcome.error}`);
       throw new ExitError(ExitCode.RunFailed);

@@ -3,7 +3,7 @@ import { DNS, type Zone } from '@google-cloud/dns';
 import { ConflictError, NotFoundError, TransientError } from '../errors.js';
 import { TokenSourceAuthClient } from './auth-client.js';
 import { classifyDnsError, type ErrorContext } from './errors.js';
-import { ownerLabel } from './labels.js';
+import { cloudManagedByKfed } from '../../ownership.js';
 import type { AccessTokenSource, DnsProvider, ZoneInfo } from './types.js';
 
 export interface GoogleDnsProviderOptions {
@@ -57,7 +57,7 @@ export class GoogleDnsProvider implements DnsProvider {
     project: string,
     zone: string,
     domain: string,
-    options: { readonly requestId?: string } = {},
+    options: { readonly requestId?: string; readonly labels?: Readonly<Record<string, string>> } = {},
   ): Promise<ZoneInfo & { readonly created: boolean }> {
     const dnsName = toFqdn(domain);
     const ctx = context('create managed zone', project, zone);
@@ -68,7 +68,7 @@ export class GoogleDnsProvider implements DnsProvider {
         method: 'POST',
         uri: '/managedZones',
         qs: { clientOperationId: clientOperationId(project, zone, dnsName, options.requestId) },
-        json: { name: zone, dnsName, description: 'Managed by kfed', labels: { [ownerLabel.key]: ownerLabel.value } },
+        json: { name: zone, dnsName, description: 'Managed by kfed', labels: { ...options.labels } },
       })) as ManagedZoneBody;
       return { ...toZoneInfo(body, zone), created: true };
     } catch (err) {
@@ -94,7 +94,7 @@ export class GoogleDnsProvider implements DnsProvider {
     const ctx = context('delete managed zone', project, zone);
     const existing = await this.readZone(project, zone);
     if (!existing) return { deleted: false, reason: 'absent' };
-    if (existing.labels?.[ownerLabel.key] !== ownerLabel.value) return { deleted: false, reason: 'not-owned' };
+    if (!cloudManagedByKfed(existing.labels)) return { deleted: false, reason: 'not-owned' };
     const handle = this.client(project).zone(zone);
     // A second round only happens when records were added between emptying and deleting.
     for (let round = 0; ; round++) {

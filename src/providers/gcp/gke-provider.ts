@@ -3,7 +3,8 @@ import { grpc, type CallOptions } from 'google-gax';
 import { ConflictError, NotFoundError, ResourceFailedError, TransientError } from '../errors.js';
 import { TokenSourceAuthClient } from './auth-client.js';
 import { classifyGkeError, type ErrorContext } from './errors.js';
-import { ownerLabel } from './labels.js';
+import { isFailedStatus, servesApi } from '../../domain.js';
+import { cloudManagedByKfed } from '../../ownership.js';
 import type { AccessTokenSource, ClusterInfo, ClusterRequest, GkeClusterStatus, GkeProvider } from './types.js';
 
 type Cluster = protos.google.container.v1.ICluster;
@@ -140,12 +141,15 @@ export class GoogleGkeProvider implements GkeProvider {
   }
 
   async clusterAccess(project: string, location: string, name: string): Promise<{ readonly endpoint: string; readonly caCertificate: string }> {
-    const cluster = await this.mustReadCluster(project, location, name);
+    const resource = clusterPath(project, location, name);
+    const cluster = await this.readCluster(project, location, name);
+    if (!cluster) throw new NotFoundError(`GKE: cluster ${resource} does not exist`, { resource });
     const status = clusterStatusOf(cluster);
     const endpoint = cluster.endpoint ?? '';
     const caCertificate = cluster.masterAuth?.clusterCaCertificate ?? '';
-    if ((status !== 'RUNNING' && status !== 'RECONCILING') || !endpoint || !caCertificate) {
-      const resource = clusterPath(project, location, name);
+    if (status === 'ERROR') throw failedCluster(resource, cluster);
+    // A DEGRADED cluster still serves its API (teardown must be able to unjoin it).
+    if (!servesApi(status) || !endpoint || !caCertificate) {
       throw new TransientError(`GKE: cluster ${resource} is ${status} and does not serve its API yet`, { resource, hint: 'wait until it is RUNNING' });
     }
     return { endpoint: `https://${endpoint}`, caCertificate };
@@ -163,7 +167,7 @@ export class GoogleGkeProvider implements GkeProvider {
     const resource = clusterPath(project, location, name);
     const cluster = await this.readCluster(project, location, name);
     if (!cluster) return { deleted: false, reason: 'absent' };
-    if (cluster.resourceLabels?.[ownerLabel.key] !== ownerLabel.value) return { deleted: false, reason: 'not-owned' };
+    if (!cloudManagedByKfed(cluster.resourceLabels ?? undefined)) return { deleted: false, reason: 'not-owned' };
     if (clusterStatusOf(cluster) === 'STOPPING') {
       const running = await this.runningOperation(project, location, name, 'DELETE_CLUSTER');
       return running ? { deleted: true, operation: running } : { deleted: true };
@@ -211,14 +215,7 @@ export class GoogleGkeProvider implements GkeProvider {
     const cluster = await this.readCluster(project, location, name);
     const resource = clusterPath(project, location, name);
     if (!cluster) throw new NotFoundError(`GKE: cluster ${resource} does not exist`, { resource });
-    const status = clusterStatusOf(cluster);
-    if (status === 'ERROR' || status === 'DEGRADED') {
-      const message = statusMessage(cluster);
-      throw new ResourceFailedError(`GKE: cluster ${resource} is ${status}: ${message || 'no message'}`, {
-        resource,
-        hint: 'inspect it with `gcloud container clusters describe`, then delete it (kfed down) and run again',
-      });
-    }
+    if (isFailedStatus(clusterStatusOf(cluster))) throw failedCluster(resource, cluster);
     return cluster;
   }
 
@@ -240,6 +237,14 @@ export class GoogleGkeProvider implements GkeProvider {
     if (!this.endpoint.insecure) return base;
     return { ...base, otherArgs: { headers: { authorization: `Bearer ${await this.options.tokens.getAccessToken()}` } } };
   }
+}
+
+/** A cluster in ERROR or DEGRADED: waiting will not make it RUNNING. */
+function failedCluster(resource: string, cluster: Cluster): ResourceFailedError {
+  return new ResourceFailedError(`GKE: cluster ${resource} is ${clusterStatusOf(cluster)}: ${statusMessage(cluster) || 'no message'}`, {
+    resource,
+    hint: 'inspect it with `gcloud container clusters describe`, then delete it (kfed down) and run again',
+  });
 }
 
 function context(action: string, project: string, resource: string): ErrorContext {

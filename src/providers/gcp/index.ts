@@ -9,4 +9,3 @@ export { GoogleGkeProvider, defaultGkeEndpoint, parseGkeEndpoint, type GkeEndpoi
 export { AdcTokenSource, FileTokenSource, StaticTokenSource, cloudPlatformScope } from './tokens.js';
 export { TokenSourceAuthClient } from './auth-client.js';
 export { classifyDnsError, classifyGkeError, type ErrorContext } from './errors.js';
-export { ownerLabel } from './labels.js';

@@ -20,13 +20,14 @@ export interface DnsProvider {
    * A retried create never makes two zones. Throws ConflictError when a zone of that name has
    * another DNS name. Zones kfed creates carry the label `managed-by: kfed`.
    * `requestId` (e.g. the workflow ID) goes into the create's idempotency key: retries must
-   * share it, a deliberate re-creation after a delete should not.
+   * share it, a deliberate re-creation after a delete should not. `labels` go on a created zone
+   * (kfed's ownership labels, see ownership.ts).
    */
   ensureZone(
     project: string,
     zone: string,
     domain: string,
-    options?: { readonly requestId?: string },
+    options?: { readonly requestId?: string; readonly labels?: Readonly<Record<string, string>> },
   ): Promise<ZoneInfo & { readonly created: boolean }>;
   /** The zone, or undefined when it does not exist (read-only; used by plans). */
   getZone(project: string, zone: string): Promise<ZoneInfo | undefined>;

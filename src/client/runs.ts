@@ -1,0 +1,139 @@
+/**
+ * Starting kfed's workflows and following them to their end, from the client side: the one home
+ * of their start options (ids, id conflict and reuse policies, summaries, memo) and of how a run
+ * ended. The CLI, the benchmarks and the fault suite all start and wait for runs through here.
+ */
+import {
+  WorkflowFailedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
+import { failureInfo, progressQuery, runMemo, workflowIds, workflowTypes, type FailureInfo, type FederationPlan, type FederationSummary, type TeardownSummary } from '../contract.js';
+import type { FederationSpec } from '../spec/types.js';
+import type { FederationProgress } from '../workflows/progress.js';
+
+/** A started run: its handle and first run id. */
+export interface StartedRun<T> {
+  readonly handle: WorkflowHandleWithFirstExecutionRunId;
+  readonly workflowId: string;
+  readonly runId: string;
+  /** True when an open run of the same id was joined instead of starting a new one. */
+  readonly attached: boolean;
+  /** Phantom: the result type of the run. */
+  readonly resultType?: T;
+}
+
+/** How a run ended. `progress` is the last snapshot a worker answered with, when any did. */
+export type RunOutcome<T> =
+  | { readonly status: 'COMPLETED'; readonly result: T; readonly progress?: FederationProgress }
+  | {
+      readonly status: 'FAILED' | 'CANCELLED' | 'TERMINATED' | 'TIMED_OUT';
+      /** The innermost failure message. */
+      readonly error: string;
+      /** Its failure type and hint, when the failure carried them. */
+      readonly failure: FailureInfo;
+      readonly progress?: FederationProgress;
+    };
+
+async function isOpen(client: Client, workflowId: string): Promise<boolean> {
+  const description = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(() => undefined);
+  return description?.status.name === 'RUNNING';
+}
+
+async function start<T>(client: Client, workflowId: string, type: string, options: Omit<Parameters<Client['workflow']['start']>[1], 'workflowId'>): Promise<StartedRun<T>> {
+  const attached = options.workflowIdConflictPolicy === WorkflowIdConflictPolicy.USE_EXISTING && (await isOpen(client, workflowId));
+  const handle = await client.workflow.start(type, { ...options, workflowId });
+  return { handle, workflowId, runId: handle.firstExecutionRunId, attached };
+}
+
+/**
+ * Starts `federate` for the spec, or joins its open run: never two runs of one federation, so a
+ * second `kfed up` attaches.
+ */
+export function startFederate(client: Client, taskQueue: string, spec: FederationSpec): Promise<StartedRun<FederationSummary>> {
+  return start(client, workflowIds.federation(spec.name), workflowTypes.federate, {
+    taskQueue,
+    args: [spec],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    staticSummary: `federate ${spec.name}: ${spec.clusters.length} cluster(s) in ${spec.project}`,
+    staticDetails: spec.clusters.map((c) => `- ${c.name} (${c.context}) in ${c.location}${c.name === spec.host ? ' — host' : ''}`).join('\n'),
+    memo: runMemo(spec.name, workflowTypes.federate),
+  });
+}
+
+/** Starts `teardown` for the spec, or joins its open run. */
+export function startTeardown(client: Client, taskQueue: string, spec: FederationSpec): Promise<StartedRun<TeardownSummary>> {
+  return start(client, workflowIds.teardown(spec.name), workflowTypes.teardown, {
+    taskQueue,
+    args: [spec],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    staticSummary: `teardown ${spec.name}`,
+    memo: runMemo(spec.name, workflowTypes.teardown),
+  });
+}
+
+/**
+ * Starts a read-only `plan`. A newer plan replaces an older one still open (e.g. stuck on a
+ * worker of an old version) instead of waiting for it; the execution timeout closes a plan no
+ * worker picks up, so none is left open behind a client that gave up.
+ */
+export function startPlan(client: Client, taskQueue: string, spec: FederationSpec, timeoutMs: number): Promise<StartedRun<FederationPlan>> {
+  return start(client, workflowIds.plan(spec.name), workflowTypes.plan, {
+    taskQueue,
+    args: [spec],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    workflowExecutionTimeout: timeoutMs,
+    staticSummary: `plan ${spec.name} (read-only)`,
+    memo: runMemo(spec.name, workflowTypes.plan),
+  });
+}
+
+/** The progress of a run, or undefined when no worker can answer the query right now. */
+export async function queryProgress(handle: WorkflowHandle): Promise<FederationProgress | undefined> {
+  try {
+    return await handle.query(progressQuery);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The outcome of a closed run (or of one that closes while waiting): its result or its failure. */
+export async function runOutcome<T>(handle: WorkflowHandle, progress?: FederationProgress): Promise<RunOutcome<T>> {
+  try {
+    const result = (await handle.result()) as T;
+    return { status: 'COMPLETED', result, ...(progress ? { progress } : {}) };
+  } catch (err) {
+    const description = await handle.describe();
+    const status = description.status.name;
+    const closed = status === 'CANCELLED' || status === 'TERMINATED' || status === 'TIMED_OUT' ? status : 'FAILED';
+    const failure = failureInfo(err instanceof WorkflowFailedError ? (err.cause ?? err) : err);
+    return { status: closed, error: failure.message, failure, ...(progress ? { progress } : {}) };
+  }
+}
+
+/**
+ * Follows a run until it closes, handing each progress snapshot to `onProgress`, and returns how
+ * it ended. Stopping to follow (Ctrl-C) does not stop the run: it goes on on the workers.
+ */
+export async function followRun<T>(handle: WorkflowHandle, onProgress?: (progress: FederationProgress) => void, pollMs = 500): Promise<RunOutcome<T>> {
+  let progress: FederationProgress | undefined;
+  for (;;) {
+    progress = (await queryProgress(handle)) ?? progress;
+    if (progress) onProgress?.(progress);
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') break;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  progress = (await queryProgress(handle)) ?? progress;
+  if (progress) onProgress?.(progress);
+  return runOutcome<T>(handle, progress);
+}

@@ -1,0 +1,147 @@
+/**
+ * The contract between kfed's clients (CLI, benchmarks, fault suite) and its workflows: workflow
+ * ids, the progress query, memo keys, what each workflow returns, and the failure types a run can
+ * end with. Workflow-safe: no Node modules, so workflow code imports it as well.
+ */
+import { defineQuery } from '@temporalio/workflow';
+import { permanentErrorTypes } from './providers/errors.js';
+import type { PlanItem } from './providers/types.js';
+import type { FederationProgress } from './workflows/progress.js';
+
+/** Default task queue of kfed workers. @default 'kfed' (override: KFED_TASK_QUEUE) */
+export const defaultTaskQueue = 'kfed';
+
+/** Business workflow ids: one open run per federation, so a second `kfed up` attaches. */
+export const workflowIds = {
+  federation: (name: string): string => `kfed-${name}`,
+  cluster: (federation: string, cluster: string): string => `kfed-${federation}-cluster-${cluster}`,
+  teardown: (name: string): string => `kfed-${name}-teardown`,
+  plan: (name: string): string => `kfed-${name}-plan`,
+  /** Schedule ids and the workflow ids of the runs they start. */
+  schedule: (name: string): string => `kfed-${name}-rebuild`,
+} as const;
+
+/** Workflow type names, as clients start them by name (the CLI never loads workflow code). */
+export const workflowTypes = { federate: 'federate', teardown: 'teardown', plan: 'plan', rebuild: 'rebuild', provisionCluster: 'provisionCluster' } as const;
+
+/** Per-step and per-cluster progress of a run (see workflows/progress.ts). */
+export const progressQuery = defineQuery<FederationProgress>('progress');
+
+/** Memo keys every kfed run and schedule carries, so `kfed status` and the UI can group them. */
+export const memoKeys = { federation: 'kfedFederation', operation: 'kfedOperation' } as const;
+
+/** The memo of a run or schedule of `federation`. */
+export function runMemo(federation: string, operation: string): Record<string, string> {
+  return { [memoKeys.federation]: federation, [memoKeys.operation]: operation };
+}
+
+// ---- results ---------------------------------------------------------------------------------
+
+/** What a finished federation looks like; returned by `federate` and printed by the CLI. */
+export interface FederationSummary {
+  readonly federation: string;
+  readonly project: string;
+  readonly zone: { readonly name: string; readonly dnsName: string; readonly nameServers: readonly string[]; readonly created: boolean };
+  readonly host: string;
+  readonly plane: { readonly type: string; readonly namespace: string; readonly image: string };
+  readonly clusters: readonly {
+    readonly name: string;
+    readonly context: string;
+    readonly location: string;
+    readonly endpoint: string;
+    /** Base64 PEM of the cluster CA (public; `kfed kubeconfig` writes it). */
+    readonly caCertificate: string;
+    readonly caFingerprint: string;
+    readonly created: boolean;
+    /** How an adopted existing cluster is reached (`kubeconfig`: through the worker's own context). */
+    readonly existing?: 'kubeconfig' | 'gke';
+  }[];
+  /** Milliseconds per step id. */
+  readonly timings: Record<string, number>;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+/** What `teardown` did to each resource. */
+export interface TeardownSummary {
+  readonly federation: string;
+  /** Per cluster: deleted, absent (never created or already gone) or kept (not created by kfed). */
+  readonly clusters: Readonly<Record<string, 'deleted' | 'absent' | 'kept'>>;
+  readonly zone: 'deleted' | 'absent';
+}
+
+/** What a scheduled `rebuild` returns: both halves. */
+export interface RebuildSummary {
+  readonly teardown: TeardownSummary;
+  readonly federate: FederationSummary;
+}
+
+/** The answer of `kfed plan`: one line per resource, and whether a run would hit a conflict. */
+export interface FederationPlan {
+  readonly federation: string;
+  readonly items: readonly PlanItem[];
+  readonly conflicts: number;
+}
+
+// ---- failures --------------------------------------------------------------------------------
+
+/** Failure types raised by workflow code itself (the providers' types are their class names). */
+export const workflowFailureTypes = {
+  /** The spec contradicts itself in a way validation cannot see (e.g. the host is missing). */
+  spec: 'SpecError',
+  /** A bug in kfed: a state the workflow should never reach. */
+  internal: 'InternalError',
+} as const;
+
+/**
+ * Failure types a retry cannot fix: the providers' permanent errors and the workflows' own.
+ * Everything else (TransientError, plain errors, lost workers) is retried.
+ */
+export const nonRetryableErrorTypes: readonly string[] = [...permanentErrorTypes, ...Object.values(workflowFailureTypes)];
+
+/** How a failed run explains itself: the innermost message, its failure type and the provider's hint. */
+export interface FailureInfo {
+  readonly message: string;
+  /** e.g. `PermissionError`; undefined when the failure carries no type. */
+  readonly type?: string;
+  /** A likely fix the user can act on, from the provider error. */
+  readonly hint?: string;
+}
+
+interface FailureLike {
+  readonly message?: unknown;
+  readonly type?: unknown;
+  readonly details?: unknown;
+  readonly cause?: unknown;
+}
+
+function hintOf(details: unknown): string | undefined {
+  if (!Array.isArray(details)) return undefined;
+  const first: unknown = details[0];
+  if (typeof first !== 'object' || first === null) return undefined;
+  const hint = (first as { hint?: unknown }).hint;
+  return typeof hint === 'string' && hint ? hint : undefined;
+}
+
+/**
+ * The innermost message of a failure chain, with its type and hint: an ActivityFailure or
+ * ChildWorkflowFailure says only "Activity task failed"; the provider's message is in its cause.
+ */
+export function failureInfo(err: unknown): FailureInfo {
+  let current: unknown = err;
+  let info: FailureInfo = { message: err instanceof Error ? err.message : String(err) };
+  for (let depth = 0; depth < 10 && current instanceof Error; depth++) {
+    const f = current as FailureLike;
+    const message = typeof f.message === 'string' && f.message ? f.message : info.message;
+    const type = typeof f.type === 'string' && f.type ? f.type : info.type;
+    const hint = hintOf(f.details) ?? info.hint;
+    info = { message, ...(type ? { type } : {}), ...(hint ? { hint } : {}) };
+    current = f.cause;
+  }
+  return info;
+}
+
+/** The innermost message of a failure chain (see {@link failureInfo}). */
+export function rootMessage(err: unknown): string {
+  return failureInfo(err).message;
+}

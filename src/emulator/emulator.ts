@@ -10,6 +10,7 @@ import { BackingClusters } from './backing-clusters.js';
 import { CallLog, type CallLogEntry } from './call-log.js';
 import { EmulatorError } from './codes.js';
 import { DnsHttpApi, dnsBasePath } from './dns-http.js';
+import { startDnsServer, type DnsServer } from './dns-server.js';
 import { DnsZones } from './dns-zones.js';
 import { FaultInjector, type FaultConfig, type FaultRule } from './faults.js';
 import { CallGate } from './gate.js';
@@ -32,6 +33,8 @@ export interface EmulatorOptions {
   readonly restPort?: number;
   /** GKE gRPC port. @default a free port */
   readonly grpcPort?: number;
+  /** Port of the emulated Cloud DNS name servers (UDP and TCP). @default a free port */
+  readonly dnsPort?: number;
   /** Tools for the backing clusters. @default the cached build (`ensureTools({build: false})`), resolved when first needed */
   readonly toolchain?: Toolchain;
   /** Minimum time from CreateCluster to RUNNING. @default 2000 */
@@ -66,6 +69,11 @@ export interface Emulator {
   readonly gkeEndpoint: string;
   /** Base URL of the admin API (`/emulator/v1`). */
   readonly adminEndpoint: string;
+  /**
+   * The emulated Cloud DNS name servers: every zone answers real DNS queries here, over UDP and
+   * TCP (`dig @127.0.0.1 -p PORT web.default.kfed.svc.infra.mycompany.com`).
+   */
+  readonly dnsServer: { readonly host: string; readonly port: number; readonly address: string };
   /** File holding the access token, for `KFED_GCP_ACCESS_TOKEN_FILE`. */
   readonly tokenFile: string;
   /** The bearer token both APIs and every backing kube-apiserver accept. */
@@ -158,6 +166,13 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     await grpcApi.close();
     throw err;
   }
+  let dnsServer: DnsServer;
+  try {
+    dnsServer = await startDnsServer({ host, ...(options.dnsPort !== undefined ? { port: options.dnsPort } : {}), zones: () => zones.served() });
+  } catch (err) {
+    await Promise.all([closeHttp(http), grpcApi.close()]);
+    throw err;
+  }
   clusters.resume();
   const stopSupervising = backing.supervise(log);
 
@@ -166,7 +181,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     if (stopped) return;
     stopped = true;
     stopSupervising();
-    await Promise.all([closeHttp(http), grpcApi.close()]);
+    await Promise.all([closeHttp(http), grpcApi.close(), dnsServer.close()]);
     await clusters.quiesce();
     store.save();
     releaseLock();
@@ -175,6 +190,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     dnsEndpoint,
     gkeEndpoint,
     adminEndpoint,
+    dnsServer: { host: dnsServer.host, port: dnsServer.port, address: dnsServer.address },
     tokenFile,
     accessToken,
     stateFile,

@@ -19,8 +19,8 @@ export function canonicalAddress(address: string): string | undefined {
   return canonicalIpv6(trimmed);
 }
 
-/** Eight 16-bit groups of an IPv6 address, or undefined. */
-function ipv6Groups(text: string): number[] | undefined {
+/** Eight 16-bit groups of an IPv6 address, or undefined (also for the DNS wire format's AAAA). */
+export function ipv6Groups(text: string): number[] | undefined {
   let address = text.toLowerCase();
   // An embedded IPv4 tail (`::ffff:192.0.2.1`) is two groups written in decimal.
   const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(address);

@@ -62,10 +62,15 @@ export function toTxtRrdata(text: string): string {
   return parts.map((p) => `"${p.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(' ');
 }
 
-/** The text of TXT rrdata: its character-strings concatenated (unquoted rrdata is taken as it is). */
-export function txtText(rrdata: string): string {
+/** The character-strings of TXT rrdata (`"a" "b"` → a, b); unquoted rrdata is one string. */
+export function txtStrings(rrdata: string): string[] {
   const strings = [...rrdata.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => (m[1] ?? '').replace(/\\(.)/g, '$1'));
-  return strings.length > 0 ? strings.join('') : rrdata;
+  return strings.length > 0 ? strings : [rrdata];
+}
+
+/** The text of TXT rrdata: its character-strings concatenated. */
+export function txtText(rrdata: string): string {
+  return txtStrings(rrdata).join('');
 }
 
 /** A parsed registry string. */

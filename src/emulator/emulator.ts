@@ -8,6 +8,7 @@ import { AdminHttpApi, adminBasePath } from './admin-http.js';
 import { loadOrCreateToken } from './auth.js';
 import { BackingClusters } from './backing-clusters.js';
 import { CallLog, type CallLogEntry } from './call-log.js';
+import { CloudController } from './cloud-controller.js';
 import { EmulatorError } from './codes.js';
 import { DnsHttpApi, dnsBasePath } from './dns-http.js';
 import { startDnsServer, type DnsServer } from './dns-server.js';
@@ -124,6 +125,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
   const faults = new FaultInjector(options.faults);
   const gate = new CallGate(callLog, faults, options.latencyMs ?? {});
   const zones = new DnsZones(store, options.projects);
+  const cloud = new CloudController({ store, accessToken, log });
   const clusters = new GkeClusters({
     store,
     backing,
@@ -132,6 +134,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     deletionDelayMs: options.deletionDelayMs ?? 500,
     kubernetesVersion: versions.kubernetes.version,
     log,
+    prepareNodes: (cluster) => cloud.prepareNodes(cluster),
     ...(options.projects ? { projects: options.projects } : {}),
   });
 
@@ -174,6 +177,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     throw err;
   }
   clusters.resume();
+  cloud.start();
   const stopSupervising = backing.supervise(log);
 
   let stopped = false;
@@ -183,6 +187,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     stopSupervising();
     await Promise.all([closeHttp(http), grpcApi.close(), dnsServer.close()]);
     await clusters.quiesce();
+    await cloud.stop();
     store.save();
     releaseLock();
   };

@@ -30,6 +30,11 @@ export interface GkeClustersOptions {
   /** Version string reported as the master version. */
   readonly kubernetesVersion: string;
   readonly log: (line: string) => void;
+  /**
+   * Runs once a backing cluster answers and before its GKE cluster is RUNNING (again): what GKE
+   * does to nodes before it reports them (their topology labels). A failure is logged only.
+   */
+  readonly prepareNodes?: (cluster: ClusterState) => Promise<void>;
 }
 
 /** A resource label kfed sets on member clusters; their backing cluster skips kube-scheduler. */
@@ -197,6 +202,7 @@ export class GkeClusters {
       if (!signal.aborted) this.finish(key, 'ERROR', `Backing cluster failed to start: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
+    await this.prepare(cluster);
     if (await sleepUntil(cluster.readyAt, signal)) this.finish(key, 'RUNNING', '');
   }
 
@@ -242,6 +248,7 @@ export class GkeClusters {
       const info = await this.options.backing.ensureRunning({ name: cluster.backing, nodes: totalNodes(cluster), scheduler: cluster.scheduler });
       cluster.endpoint = info.endpoint.replace(/^https:\/\//, '');
       cluster.caCertificate = Buffer.from(info.caCertificate).toString('base64');
+      await this.prepare(cluster);
       cluster.status = 'RUNNING';
       this.options.store.save();
     } catch (err) {
@@ -252,6 +259,14 @@ export class GkeClusters {
       }
     } finally {
       this.restarting.delete(key);
+    }
+  }
+
+  private async prepare(cluster: ClusterState): Promise<void> {
+    try {
+      await this.options.prepareNodes?.(cluster);
+    } catch (err) {
+      this.options.log(`GKE: ${cluster.name}: preparing its nodes failed (the cloud controller retries): ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

@@ -28,8 +28,18 @@ export function cloudActivities(deps: Pick<ActivityDeps, 'dns' | 'gke'>) {
       return callProvider(() => deps.dns.ensureZone(input.project, input.zone, input.domain, { ...(input.requestId ? { requestId: input.requestId } : {}), labels }));
     },
 
-    async deleteZone(input: { project: string; zone: string }) {
-      return callProvider(() => deps.dns.deleteZone(input.project, input.zone));
+    /**
+     * Deletes the federation's records and the zone; refuses (ZoneNotEmptyError) while records
+     * kfed did not write remain, unless `deleteForeignRecords`. Runs started before this pass
+     * no federation: then every record but the apex NS/SOA counts as not kfed's.
+     */
+    async deleteZone(input: { project: string; zone: string; federation?: string; deleteForeignRecords?: boolean }) {
+      return callProvider(() =>
+        deps.dns.deleteZone(input.project, input.zone, {
+          ...(input.federation ? { federation: input.federation } : {}),
+          ...(input.deleteForeignRecords ? { deleteForeignRecords: true } : {}),
+        }),
+      );
     },
 
     async ensureCluster(input: { project: string; federation: string; role: ClusterRole; cluster: ClusterSpec }) {

@@ -11,7 +11,8 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { failureInfo, progressQuery, runMemo, workflowIds, workflowTypes, type FailureInfo, type FederationPlan, type FederationSummary, type TeardownSummary } from '../contract.js';
+import { failureInfo, progressQuery, runMemo, serviceDnsStatusQuery, workflowIds, workflowTypes, type FailureInfo, type FederationPlan, type FederationSummary, type TeardownOptions, type TeardownSummary } from '../contract.js';
+import type { ServiceDnsStatus } from '../service-dns/sync-model.js';
 import type { FederationSpec } from '../spec/types.js';
 import type { FederationProgress } from '../workflows/progress.js';
 
@@ -68,11 +69,11 @@ export function startFederate(client: Client, taskQueue: string, spec: Federatio
   });
 }
 
-/** Starts `teardown` for the spec, or joins its open run. */
-export function startTeardown(client: Client, taskQueue: string, spec: FederationSpec): Promise<StartedRun<TeardownSummary>> {
+/** Starts `teardown` for the spec, or joins its open run; `options` say what it may delete beyond kfed's own. */
+export function startTeardown(client: Client, taskQueue: string, spec: FederationSpec, options: TeardownOptions = {}): Promise<StartedRun<TeardownSummary>> {
   return start(client, workflowIds.teardown(spec.name), workflowTypes.teardown, {
     taskQueue,
-    args: [spec],
+    args: [spec, options],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     staticSummary: `teardown ${spec.name}`,
@@ -136,4 +137,16 @@ export async function followRun<T>(handle: WorkflowHandle, onProgress?: (progres
   progress = (await queryProgress(handle)) ?? progress;
   if (progress) onProgress?.(progress);
   return runOutcome<T>(handle, progress);
+}
+
+/**
+ * The federation's service-DNS sync as it answers now (phase, passes, its records, the last
+ * sync), or undefined when there is none or no worker can answer.
+ */
+export async function queryServiceDns(client: Client, federation: string): Promise<{ readonly workflowId: string; readonly state: string; readonly status?: ServiceDnsStatus } | undefined> {
+  const handle = client.workflow.getHandle(workflowIds.serviceDns(federation));
+  const description = await handle.describe().catch(() => undefined);
+  if (!description) return undefined;
+  const status = await handle.query(serviceDnsStatusQuery).catch(() => undefined);
+  return { workflowId: description.workflowId, state: description.status.name, ...(status ? { status } : {}) };
 }

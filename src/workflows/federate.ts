@@ -20,6 +20,7 @@ import type { ClusterSpec, ExistingCluster, FederationSpec } from '../spec/types
 import { adoptExisting, apiCall, childWorkflowTimeout, kubeWait, waitReady } from './activity-options.js';
 import { finishRun, newProgress, stepTimings, updateCluster, type FederationProgress } from './progress.js';
 import { provisionCluster } from './provision-cluster.js';
+import { startServiceDnsPatch, startServiceDnsSync } from './service-dns-lifecycle.js';
 import { stepRunner } from './steps.js';
 import { teardown } from './teardown.js';
 
@@ -165,6 +166,14 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
         ).then(() => { updateCluster(progress, c.name, { status: 'Ready' }); }),
       ),
     );
+
+    // The zone's records of the federation's Services: a sync of its own that outlives this run.
+    // Runs recorded before it existed replay without it.
+    if (patched(startServiceDnsPatch)) {
+      await steps.run('service-dns', () => startServiceDnsSync(spec, spec.clusters.map((c) => ({ name: c.name, target: target(c) }))), (note) => note);
+    } else {
+      steps.skip('service-dns', 'run started before kfed synced service records');
+    }
 
     finishRun(progress, 'Succeeded', Date.now());
     steps.publish();

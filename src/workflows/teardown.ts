@@ -1,16 +1,20 @@
 import { log, patched, proxyActivities, setHandler, type ActivityOptions } from '@temporalio/workflow';
 // Only import the activity types: workflow code must not bundle activity code.
 import type { Activities } from '../activities/index.js';
-import { progressQuery, rootMessage, type TeardownSummary } from '../contract.js';
+import { progressQuery, rootMessage, type TeardownOptions, type TeardownSummary } from '../contract.js';
 import { gkeTarget, joinNames, kubeconfigTarget, servesApi } from '../domain.js';
 import type { ClusterTarget } from '../providers/types.js';
 import type { ClusterSpec, FederationSpec } from '../spec/types.js';
 import { apiCall, kubeWait, waitDeleted } from './activity-options.js';
 import { finishRun, newProgress, updateCluster, type FederationProgress } from './progress.js';
+import { stopServiceDnsPatch, stopServiceDnsSync } from './service-dns-lifecycle.js';
 import { stepRunner } from './steps.js';
 
 /** Patch id: teardown removes the KubeFed plane from a host it keeps (an existing cluster). */
 export const uninstallKeptPlanePatch = 'uninstall-plane-on-kept-host';
+
+/** Patch id: teardown first checks that the zone holds only kfed's records (or is told to delete the rest). */
+export const checkZoneRecordsPatch = 'check-zone-records-first';
 
 interface ClusterState {
   readonly spec: ClusterSpec;
@@ -22,11 +26,13 @@ interface ClusterState {
 }
 
 /**
- * Removes a federation: unjoin every member, delete the clusters kfed created (in parallel),
- * then the DNS zone (records first). Works on partial state: anything never created or already
+ * Removes a federation: check the zone holds nothing kfed did not write (else stop, nothing
+ * deleted), stop the service-DNS sync (it removes its records), unjoin every member, delete the
+ * clusters kfed created (in parallel), then the zone (kfed's records first; others only with
+ * `options.deleteForeignRecords`). Works on partial state: anything never created or already
  * gone is skipped, so it also cleans up after a run that never finished.
  */
-export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
+export async function teardown(spec: FederationSpec, options: TeardownOptions = {}): Promise<TeardownSummary> {
   const progress: FederationProgress = newProgress(spec, 'teardown', Date.now());
   setHandler(progressQuery, () => progress);
   const steps = stepRunner(progress);
@@ -35,6 +41,24 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
   const where = (c: ClusterSpec) => ({ project: spec.project, location: c.location, name: c.name });
 
   try {
+    // Before anything is unjoined or deleted: a zone holding records kfed did not write stops the
+    // teardown here, with nothing half-deleted. Runs recorded before this check replay without it.
+    if (patched(checkZoneRecordsPatch)) {
+      await steps.run(
+        'zone-records',
+        (title) => activity(title).checkZoneDeletable({ project: spec.project, zone: spec.dns.zone, federation: spec.name, deleteForeignRecords: options.deleteForeignRecords ?? false }),
+        (z) => (z.zone === 'deletable' ? `${z.owned} record set(s) of kfed's${z.foreign ? `, ${z.foreign} not kfed's (deleted as asked)` : ''}` : z.zone === 'absent' ? 'no zone' : 'zone not created by kfed; kept'),
+      );
+    } else {
+      steps.skip('zone-records', 'run started before kfed checked zone records first');
+    }
+    // The service-DNS sync removes its records and stops before the clusters it reads go.
+    if (patched(stopServiceDnsPatch)) {
+      await steps.run('service-dns', (title) => stopServiceDnsSync(spec, title), (note) => note);
+    } else {
+      steps.skip('service-dns', 'run started before kfed synced service records');
+    }
+
     // What exists now decides what to do; nothing is assumed from the federate run.
     const states: ClusterState[] = await Promise.all(
       spec.clusters.map(async (c): Promise<ClusterState> => {
@@ -129,7 +153,10 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
 
     const zone = await steps.run(
       'delete-zone',
-      async (title) => ((await activity(title).deleteZone({ project: spec.project, zone: spec.dns.zone })).deleted ? ('deleted' as const) : ('absent' as const)),
+      async (title) =>
+        (await activity(title).deleteZone({ project: spec.project, zone: spec.dns.zone, federation: spec.name, deleteForeignRecords: options.deleteForeignRecords ?? false })).deleted
+          ? ('deleted' as const)
+          : ('absent' as const),
       (z) => z,
     );
 

@@ -5,14 +5,16 @@ import { conditions, type FederationProgress } from '../../workflows/progress.js
 import { outputFlag, parseCommand } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
-import { queryProgress } from '../../client/runs.js';
+import { queryProgress, queryServiceDns } from '../../client/runs.js';
+import { serviceDnsHeadline } from '../../service-dns/details.js';
 import { age, parseOutputFormat, printJson, seconds, table } from '../output.js';
 import { runLink } from '../ui.js';
 
 export const help = `kfed status [NAME] [-o json]
 
 Without NAME: every federation's latest run. With NAME: its clusters (NAME STATUS AGE, like
-\`kubectl get clusters\`), the state of every step and the conditions.`;
+\`kubectl get clusters\`), the state of every step and the conditions, then its service DNS
+sync: the last pass, the records it keeps in the zone and each Service's health per cluster.`;
 
 /** The summary table printed after a successful run. */
 export function printSummary(summary: FederationSummary): void {
@@ -45,6 +47,31 @@ function printProgress(progress: FederationProgress, now: number): void {
   );
   console.log('');
   console.log(conditions(progress).map((c) => `${c.type}=${c.status}${c.status === 'True' ? '' : ` (${c.reason}: ${c.message})`}`).join('\n'));
+}
+
+// ---- the service-DNS sync: its records and its last pass ----------------------------------
+
+/** The sync's headline, its records and its Services' health per cluster. */
+function printServiceDns(sync: NonNullable<Awaited<ReturnType<typeof queryServiceDns>>>, now: number): void {
+  const status = sync.status;
+  console.log(`\nservice DNS (${sync.workflowId}, ${sync.state}): ${status ? serviceDnsHeadline(status, now) : 'no worker answered'}`);
+  const last = status?.lastPass;
+  if (!last) return;
+  if (last.records.length > 0) {
+    console.log(table(['NAME', 'TYPE', 'TTL', 'DATA'], last.records.map((r) => [r.name, r.type, String(r.ttl), r.rrdatas.join(',')])));
+    if (last.recordCount > last.records.length) console.log(`… and ${last.recordCount - last.records.length} more record sets`);
+  }
+  if (last.services.length > 0) {
+    console.log('');
+    console.log(
+      table(
+        ['SERVICE', 'CLUSTERS'],
+        last.services.map((svc) => [svc.service, svc.clusters.map((c) => `${c.cluster}=${c.state}${c.addresses.length ? `(${c.addresses.join(',')})` : ''}`).join(' ') + (svc.skipped ? ` — no records: ${svc.skipped}` : '')]),
+      ),
+    );
+  }
+  for (const c of last.clusters.filter((x) => !x.reachable)) console.log(`cluster ${c.cluster} did not answer: ${c.error ?? ''}`);
+  for (const conflict of last.conflicts) console.log(`left alone (not kfed's): ${conflict}`);
 }
 
 async function latestRuns(client: Client): Promise<WorkflowExecutionInfo[]> {
@@ -82,9 +109,11 @@ export async function run(argv: string[]): Promise<void> {
       throw new ExitError(ExitCode.BadInput);
     }
     const progress = await queryProgress(handle);
+    const serviceDns = await queryServiceDns(client, name);
     const link = runLink(settings.namespace, description.workflowId, description.runId);
     if (format === 'json') {
       printJson({
+        serviceDns,
         federation: name,
         workflowId: description.workflowId,
         runId: description.runId,
@@ -100,6 +129,7 @@ export async function run(argv: string[]): Promise<void> {
     console.log(`federation ${name}: last run ${description.status.name}, started ${age(description.startTime.getTime())} ago${link ? ` — ${link}` : ''}\n`);
     if (progress) printProgress(progress, description.closeTime?.getTime() ?? Date.now());
     else console.log('(no worker answered the progress query; start one with `npm run worker` to see steps)');
+    if (serviceDns) printServiceDns(serviceDns, Date.now());
   } finally {
     await close();
   }

@@ -97,7 +97,9 @@ export interface Emulator {
 /**
  * Starts the Cloud DNS v1 REST + GKE ClusterManager v1 gRPC emulator. GKE clusters are backed
  * by real local clusters (LocalCluster over kwok) whose kube-apiservers accept the emulator's
- * access token, so a client holding only endpoint + CA + token reaches them, as with GKE.
+ * access token, so a client holding only endpoint + CA + token reaches them, as with GKE; a
+ * cloud controller labels their nodes and gives LoadBalancer Services addresses, and the zones'
+ * name servers answer real DNS queries (see {@link Emulator.dnsServer}).
  * Unfinished work in the state (provisioning, deletions) resumes.
  */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {

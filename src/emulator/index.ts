@@ -10,3 +10,6 @@ export type { CallLogEntry, EmulatedApi } from './call-log.js';
 export { memberRoleLabel } from './gke-clusters.js';
 export { adminBasePath } from './admin-http.js';
 export { dnsBasePath } from './dns-http.js';
+export { loadBalancerFinalizer } from './cloud-controller.js';
+export { dualStackApiserverArgs } from './dual-stack.js';
+export { topologyLabelKeys } from './node-topology.js';

@@ -44,6 +44,12 @@ export interface EmulatorOptions {
   readonly faults?: FaultConfig;
   /** Projects that exist; others answer NOT_FOUND. @default every project exists */
   readonly projects?: readonly string[];
+  /**
+   * Clusters created with this resource label get no kube-scheduler in their backing cluster,
+   * saving a process per cluster that runs no workloads (kfed passes its member role label).
+   * @default every cluster runs one
+   */
+  readonly unscheduledLabel?: { readonly key: string; readonly value: string };
   /** Lifecycle lines (cluster created, running, deleted). @default silent */
   readonly log?: (line: string) => void;
 }
@@ -125,6 +131,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     kubernetesVersion: versions.kubernetes.version,
     log,
     ...(options.projects ? { projects: options.projects } : {}),
+    ...(options.unscheduledLabel ? { unscheduledLabel: options.unscheduledLabel } : {}),
   });
 
   const grpcApi = new GkeGrpcApi(clusters, gate, accessToken);

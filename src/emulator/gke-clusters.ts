@@ -30,10 +30,10 @@ export interface GkeClustersOptions {
   /** Version string reported as the master version. */
   readonly kubernetesVersion: string;
   readonly log: (line: string) => void;
+  /** Clusters created with this resource label run no kube-scheduler (they host no workloads). @default every cluster runs one */
+  readonly unscheduledLabel?: { readonly key: string; readonly value: string };
 }
 
-/** A resource label kfed sets on member clusters; their backing cluster skips kube-scheduler. */
-export const memberRoleLabel = { key: 'kfed-role', value: 'member' } as const;
 
 const clusterName = /^[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?$/;
 const locationPattern = /^[a-z]+-[a-z]+\d+(-[a-z])?$/;
@@ -102,7 +102,7 @@ export class GkeClusters {
       createTime: new Date(now).toISOString(),
       labels,
       pools,
-      scheduler: labels[memberRoleLabel.key] !== memberRoleLabel.value,
+      scheduler: !this.options.unscheduledLabel || labels[this.options.unscheduledLabel.key] !== this.options.unscheduledLabel.value,
       status: 'PROVISIONING',
       statusMessage: '',
       backing: backingName(project, location, name),

@@ -11,6 +11,8 @@ export interface RunEmulatorOptions {
   readonly host?: string;
   readonly provisioningDelayMs?: number;
   readonly deletionDelayMs?: number;
+  /** See {@link EmulatorOptions.unscheduledLabel}. */
+  readonly unscheduledLabel?: EmulatorOptions['unscheduledLabel'];
   /** Delete every backing cluster on exit instead of keeping them for the next start. @default false */
   readonly deleteClustersOnExit?: boolean;
   /** Output lines. @default console.log */
@@ -37,6 +39,7 @@ export async function runEmulator(options: RunEmulatorOptions = {}): Promise<voi
     ...(options.port !== undefined ? { restPort: options.port, grpcPort: options.port + 1 } : {}),
     ...(options.provisioningDelayMs !== undefined ? { provisioningDelayMs: options.provisioningDelayMs } : {}),
     ...(options.deletionDelayMs !== undefined ? { deletionDelayMs: options.deletionDelayMs } : {}),
+    ...(options.unscheduledLabel ? { unscheduledLabel: options.unscheduledLabel } : {}),
   };
   const emulator = await startEmulator(emulatorOptions);
   for (const line of banner(emulator)) out(line);

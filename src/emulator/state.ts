@@ -42,7 +42,7 @@ export interface ClusterState {
   labels: Record<string, string>;
   /** Node pools as requested; their node counts add up to the backing cluster's kwok nodes. */
   pools: { name: string; nodes: number; machineType: string }[];
-  /** Backing cluster runs kube-scheduler (not for `kfed-role: member`). */
+  /** Backing cluster runs kube-scheduler (see EmulatorOptions.unscheduledLabel). */
   scheduler: boolean;
   status: ClusterStatus;
   statusMessage: string;

@@ -5,10 +5,10 @@ import { waitFor } from '../../src/local/wait.js';
 import { ConflictError } from '../../src/providers/errors.js';
 import { KubeClient } from '../../src/providers/kube/client.js';
 import { apiAccessOf, KubeTargetConnector } from '../../src/providers/kube/connector.js';
-import { applyDnsConfig, planDnsConfig } from '../../src/providers/kube/dns-configmap.js';
-import { prepareMember } from '../../src/providers/kube/join.js';
+import { applyDnsConfig, planDnsConfig } from '../../src/providers/kube/kube-dns/configmap.js';
+import { prepareMember } from '../../src/providers/kube/join/join.js';
 import { KubeFedPlane } from '../../src/providers/kube/kubefed-plane.js';
-import { kubeFedImage } from '../../src/providers/kube/plane-manifests.js';
+import { kubeFedImage } from '../../src/providers/kube/plane/manifests.js';
 import type { JoinNames } from '../../src/providers/kube/types.js';
 import type { ClusterTarget, PlanItem } from '../../src/providers/types.js';
 import { scratchDir } from '../support/substrate.js';
@@ -195,7 +195,7 @@ describe('read-only plans and plane uninstall on real API servers (host west, me
   it('plans update for a join interrupted after its member half, and for a host token that differs', async () => {
     // The "crashed" join: the member half ran, the host half never did.
     const eastKube = await connector.connect(eastTarget);
-    await prepareMember(new KubeClient(eastKube), apiAccessOf(eastKube), joinNames('spare'), 'Cluster', { timeoutMs: 30_000, intervalMs: 200 });
+    await prepareMember(new KubeClient(eastKube), apiAccessOf(eastKube), joinNames('spare'), { timeoutMs: 30_000, intervalMs: 200 });
     expect(await readOnly(() => plane.planJoin(host, eastTarget, joinNames('spare')))).toEqual({
       resource: 'join spare',
       action: 'update',

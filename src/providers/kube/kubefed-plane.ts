@@ -7,14 +7,14 @@ import type { ClusterTarget, PlanItem } from '../types.js';
 import { KubeClient } from './client.js';
 import { apiAccessOf } from './connector.js';
 import { UnreachableError } from './errors.js';
-import { checkHost, prepareMember, registerOnHost } from './join.js';
+import { checkHost, prepareMember, registerOnHost } from './join/join.js';
+import { planJoin } from './join/plan.js';
+import { planeNamespaceUid, removeFromHost, removeFromMember } from './join/unjoin.js';
+import { verifyJoin } from './join/verify.js';
 import { hostSecretName, serviceAccountName, validateJoinNames } from './names.js';
-import { planJoinOn } from './plan-join.js';
-import { planPlane } from './plan-plane.js';
-import { installPlane } from './plane-install.js';
-import { uninstallPlane } from './plane-uninstall.js';
-import { planeNamespaceUid, removeFromHost, removeFromMember } from './unjoin.js';
-import { verifyJoined } from './verify-join.js';
+import { initPlane } from './plane/init.js';
+import { planInit } from './plane/plan.js';
+import { uninstallPlane } from './plane/uninstall.js';
 import type { ControlPlane, JoinNames, JoinResult, KubeConnector, PlaneStatus, UninstallResult, UnjoinResult, VerifyResult } from './types.js';
 
 /** Dependencies and timings of a {@link KubeFedPlane}. */
@@ -49,7 +49,7 @@ export class KubeFedPlane implements ControlPlane {
 
   async init(host: ClusterTarget, options: { readonly namespace: string; readonly timeoutMs?: number }): Promise<PlaneStatus> {
     const { client } = await this.connect(host);
-    return installPlane(client, {
+    return initPlane(client, {
       namespace: options.namespace,
       timeoutMs: options.timeoutMs ?? this.options.initTimeoutMs ?? 180_000,
       pollIntervalMs: this.pollIntervalMs,
@@ -62,7 +62,7 @@ export class KubeFedPlane implements ControlPlane {
     const memberSide = await this.connect(member);
     const endpoint = apiAccessOf(memberSide.kc);
     await checkHost(hostSide.client, names, endpoint.apiEndpoint);
-    const credentials = await prepareMember(memberSide.client, endpoint, names, names.scope ?? 'Cluster', {
+    const credentials = await prepareMember(memberSide.client, endpoint, names, {
       timeoutMs: this.options.tokenTimeoutMs ?? 30_000,
       intervalMs: Math.min(this.pollIntervalMs, 250),
     });
@@ -78,7 +78,7 @@ export class KubeFedPlane implements ControlPlane {
 
   async verifyJoin(host: ClusterTarget, names: JoinNames): Promise<VerifyResult> {
     const { client } = await this.connect(host);
-    return verifyJoined(client, names, client.timeoutMs);
+    return verifyJoin(client, names, client.timeoutMs);
   }
 
   /**
@@ -102,17 +102,17 @@ export class KubeFedPlane implements ControlPlane {
     }
   }
 
-  /** Read-only (GETs only, so read-only credentials suffice): see {@link planPlane}. */
+  /** Read-only (GETs only, so read-only credentials suffice): see {@link planInit}. */
   async planInit(host: ClusterTarget, options: { readonly namespace: string }): Promise<PlanItem[]> {
     const { client } = await this.connect(host);
-    return [await planPlane(client, host.name, options.namespace)];
+    return [await planInit(client, host.name, options.namespace)];
   }
 
-  /** Read-only: see {@link planJoinOn}. The member is reached only when the plane is installed. */
+  /** Read-only: see {@link planJoin}. The member is reached only when the plane is installed. */
   async planJoin(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<PlanItem> {
     validateJoinNames(names);
     const { client } = await this.connect(host);
-    return planJoinOn(
+    return planJoin(
       client,
       async () => {
         const memberSide = await this.connect(member);

@@ -2,28 +2,19 @@
  * Names and labels of the Kubernetes objects kfed makes. Deterministic names are what make every
  * step idempotent: a re-run after a crash finds what the first run made instead of adding more.
  */
+import { kubeLabelKeys, kubeManagedLabels } from '../../ownership.js';
 import { InvalidSpecError } from '../errors.js';
 import type { JoinNames } from './types.js';
 
 /** Server-side apply field manager of everything kfed writes. */
 export const fieldManager = 'kfed';
 
-/** The ownership label: kfed deletes only objects that carry it. */
-export const managedByLabel = 'app.kubernetes.io/managed-by';
-/** On join objects: the member's federation name. */
-export const memberLabel = 'kfed.dev/member';
-/** On join objects: the host's name (the second half of the ServiceAccount name). */
-export const hostLabel = 'kfed.dev/host';
-
-/** Label on every object kfed creates. */
-export const managedLabels: Readonly<Record<string, string>> = { [managedByLabel]: 'kfed' };
-
 /** Which half of a join an object belongs to (`app.kubernetes.io/component`). */
 export type JoinSide = 'member-access' | 'host-registration';
 
 /** Labels of the objects one join creates on one side. */
 export function joinLabels(names: JoinNames, side: JoinSide): Record<string, string> {
-  return { ...managedLabels, [memberLabel]: names.member, [hostLabel]: names.host, 'app.kubernetes.io/component': side };
+  return { ...kubeManagedLabels, [kubeLabelKeys.member]: names.member, [kubeLabelKeys.host]: names.host, [kubeLabelKeys.component]: side };
 }
 
 /** Selects the objects one join created on one side. */

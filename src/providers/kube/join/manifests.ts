@@ -3,9 +3,9 @@
  * with full access and a token for it; on the host, a Secret with that token and the
  * KubeFedCluster that points the plane at the member.
  */
-import { healthCheckRoleName, hostSecretName, joinLabels, roleName, serviceAccountName } from './names.js';
-import type { KubeObject, ObjectRef } from './resources.js';
-import type { JoinNames } from './types.js';
+import { healthCheckRoleName, hostSecretName, joinLabels, roleName, serviceAccountName } from '../names.js';
+import type { KubeObject, ObjectRef } from '../resources.js';
+import type { JoinNames } from '../types.js';
 
 const rbac = 'rbac.authorization.k8s.io/v1';
 

@@ -7,8 +7,8 @@
  * Installed: what kfed reads and writes (KubeFedCluster, KubeFedConfig, FederatedTypeConfig) and
  * the two version-tracking kinds the controller-manager's sync controller needs at startup.
  */
-import { managedLabels } from './names.js';
-import type { KubeObject } from './resources.js';
+import { kubeManagedLabels } from '../../../ownership.js';
+import type { KubeObject } from '../resources.js';
 
 type Schema = Readonly<Record<string, unknown>>;
 
@@ -73,7 +73,7 @@ function crd(input: CrdInput): KubeObject {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${input.plural}.${group}`, labels: managedLabels },
+    metadata: { name: `${input.plural}.${group}`, labels: kubeManagedLabels },
     spec: { group, names, scope: input.scope, versions: [version] },
   };
 }

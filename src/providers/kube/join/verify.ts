@@ -3,26 +3,14 @@
  * on the host, then reach the member with ONLY that endpoint, CA and token — nothing of kfed's
  * own credentials for the member.
  */
-import { ConflictError, NotFoundError, PermissionError } from '../errors.js';
-import { KubeClient } from './client.js';
-import { tokenKubeConfig } from './connector.js';
-import { kubeFedClusterRef } from './join-manifests.js';
-import { serviceAccountName } from './names.js';
-import { describeRef, type KubeObject } from './resources.js';
-import type { JoinNames, VerifyResult } from './types.js';
-
-interface KubeFedClusterLike extends KubeObject {
-  readonly spec?: {
-    readonly apiEndpoint?: string;
-    readonly caBundle?: string;
-    readonly disabledTLSValidations?: readonly string[];
-    readonly secretRef?: { readonly name?: string };
-  };
-}
-
-interface SecretLike extends KubeObject {
-  readonly data?: Readonly<Record<string, string>>;
-}
+import { ConflictError, NotFoundError, PermissionError } from '../../errors.js';
+import { KubeClient } from '../client.js';
+import { tokenKubeConfig } from '../connector.js';
+import { kinds, secretRef, type KubeFedClusterObject, type SecretObject } from '../objects.js';
+import { serviceAccountName } from '../names.js';
+import { describeRef } from '../resources.js';
+import type { JoinNames, VerifyResult } from '../types.js';
+import { kubeFedClusterRef } from './manifests.js';
 
 interface SelfSubjectReview {
   readonly status?: { readonly userInfo?: { readonly username?: string } };
@@ -31,7 +19,7 @@ interface SelfSubjectReview {
 /** The member as the plane sees it: endpoint, CA and token from the host's objects. */
 async function joinedAccess(host: KubeClient, names: JoinNames): Promise<{ endpoint: string; caBundle?: string; insecure: boolean; token: string }> {
   const ref = kubeFedClusterRef(names);
-  const cluster = await host.get<KubeFedClusterLike>(ref);
+  const cluster = await host.get<KubeFedClusterObject>(ref);
   const endpoint = cluster?.spec?.apiEndpoint;
   const secretName = cluster?.spec?.secretRef?.name;
   if (!endpoint || !secretName) {
@@ -39,7 +27,7 @@ async function joinedAccess(host: KubeClient, names: JoinNames): Promise<{ endpo
       resource: `${host.endpoint} ${describeRef(ref)}`,
     });
   }
-  const secret = await host.get<SecretLike>({ apiVersion: 'v1', kind: 'Secret', namespace: names.namespace, name: secretName });
+  const secret = await host.get<SecretObject>(secretRef(names.namespace, secretName));
   const token = secret?.data?.token;
   if (!token) {
     throw new NotFoundError(`${names.member} is joined but Secret ${names.namespace}/${secretName} on ${host.endpoint} holds no token`, {
@@ -59,7 +47,7 @@ async function joinedAccess(host: KubeClient, names: JoinNames): Promise<{ endpo
  * join's ServiceAccount) and lists namespaces (`Cluster` scope) or the plane namespace's
  * ServiceAccounts (`Namespaced` scope, which may not list namespaces; counts as 1).
  */
-export async function verifyJoined(host: KubeClient, names: JoinNames, timeoutMs: number): Promise<VerifyResult> {
+export async function verifyJoin(host: KubeClient, names: JoinNames, timeoutMs: number): Promise<VerifyResult> {
   const access = await joinedAccess(host, names);
   const member = new KubeClient(
     tokenKubeConfig({ name: names.member, endpoint: access.endpoint, caData: access.caBundle, insecure: access.insecure, token: access.token, timeoutMs }),
@@ -82,8 +70,8 @@ export async function verifyJoined(host: KubeClient, names: JoinNames, timeoutMs
     }
     const namespaces =
       (names.scope ?? 'Cluster') === 'Cluster'
-        ? (await member.list({ apiVersion: 'v1', kind: 'Namespace' })).length
-        : ((await member.list({ apiVersion: 'v1', kind: 'ServiceAccount' }, { namespace: names.namespace })), 1);
+        ? (await member.list(kinds.namespace)).length
+        : ((await member.list(kinds.serviceAccount, { namespace: names.namespace })), 1);
     return { ready, namespaces, user };
   } catch (err) {
     if (err instanceof PermissionError) {

@@ -3,8 +3,8 @@
  * chart installs for the controller-manager (without the admission webhook, whose serving
  * certificate needs cert-manager or a post-install job; validation is the webhook's only job).
  */
-import { managedLabels } from './names.js';
-import type { KubeObject } from './resources.js';
+import { kubeManagedLabels } from '../../../ownership.js';
+import type { KubeObject } from '../resources.js';
 
 /** The pinned controller image. NOTE: the chart's default tag `canary` floats; never use it. */
 export const kubeFedImage = 'quay.io/kubernetes-multicluster/kubefed:v0.10.0';
@@ -24,11 +24,6 @@ function controllerRoleName(namespace: string): string {
 
 const rbac = 'rbac.authorization.k8s.io/v1';
 
-/** The plane's namespace. */
-export function planeNamespace(namespace: string): KubeObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: managedLabels } };
-}
-
 /** ServiceAccount and RBAC of the controller-manager (the chart's, for `scope: Cluster`). */
 export function controllerRbac(namespace: string): KubeObject[] {
   const subjects = [{ kind: 'ServiceAccount', name: controllerServiceAccount, namespace }];
@@ -37,12 +32,12 @@ export function controllerRbac(namespace: string): KubeObject[] {
     {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name: controllerServiceAccount, namespace, labels: managedLabels },
+      metadata: { name: controllerServiceAccount, namespace, labels: kubeManagedLabels },
     },
     {
       apiVersion: rbac,
       kind: 'ClusterRole',
-      metadata: { name: clusterRole, labels: managedLabels },
+      metadata: { name: clusterRole, labels: kubeManagedLabels },
       rules: [
         { apiGroups: ['scheduling.kubefed.io'], resources: ['*'], verbs: ['get', 'watch', 'list', 'update', 'patch'] },
         { apiGroups: ['multiclusterdns.kubefed.io'], resources: ['*'], verbs: ['get', 'watch', 'list', 'create', 'update', 'patch', 'delete'] },
@@ -55,14 +50,14 @@ export function controllerRbac(namespace: string): KubeObject[] {
     {
       apiVersion: rbac,
       kind: 'ClusterRoleBinding',
-      metadata: { name: clusterRole, labels: managedLabels },
+      metadata: { name: clusterRole, labels: kubeManagedLabels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
       subjects,
     },
     {
       apiVersion: rbac,
       kind: 'Role',
-      metadata: { name: 'kubefed-config-role', namespace, labels: managedLabels },
+      metadata: { name: 'kubefed-config-role', namespace, labels: kubeManagedLabels },
       rules: [
         { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'update', 'patch'] },
         // Member tokens: the controller reads the Secret each KubeFedCluster names.
@@ -74,7 +69,7 @@ export function controllerRbac(namespace: string): KubeObject[] {
     {
       apiVersion: rbac,
       kind: 'RoleBinding',
-      metadata: { name: 'kubefed-config-rolebinding', namespace, labels: managedLabels },
+      metadata: { name: 'kubefed-config-rolebinding', namespace, labels: kubeManagedLabels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kubefed-config-role' },
       subjects,
     },
@@ -86,7 +81,7 @@ export function kubeFedConfig(namespace: string): KubeObject {
   return {
     apiVersion: 'core.kubefed.io/v1beta1',
     kind: 'KubeFedConfig',
-    metadata: { name: 'kubefed', namespace, labels: managedLabels },
+    metadata: { name: 'kubefed', namespace, labels: kubeManagedLabels },
     spec: {
       scope: 'Cluster',
       controllerDuration: { availableDelay: '20s', unavailableDelay: '60s' },
@@ -106,12 +101,12 @@ export function controllerDeployment(namespace: string): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: controllerDeploymentName, namespace, labels: { ...managedLabels, ...controllerPodLabels } },
+    metadata: { name: controllerDeploymentName, namespace, labels: { ...kubeManagedLabels, ...controllerPodLabels } },
     spec: {
       replicas: 2,
       selector: { matchLabels: controllerPodLabels },
       template: {
-        metadata: { labels: { ...managedLabels, ...controllerPodLabels } },
+        metadata: { labels: { ...kubeManagedLabels, ...controllerPodLabels } },
         spec: {
           securityContext: { runAsUser: 1001 },
           serviceAccountName: controllerServiceAccount,

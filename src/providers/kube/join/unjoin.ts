@@ -2,17 +2,13 @@
  * `kubefedctl unjoin`: removes exactly what a join made, by its labels, on both clusters.
  * Objects already gone count as removed, so unjoin is safe to re-run at any point.
  */
-import type { KubeClient } from './client.js';
-import { deleteOwned, hostObjectRefs } from './join.js';
-import { joinSelector, managedByLabel, managedLabels } from './names.js';
-import type { KindRef, KubeObject } from './resources.js';
-import type { JoinNames } from './types.js';
-
-interface KubeFedClusterLike extends KubeObject {
-  readonly spec?: { readonly secretRef?: { readonly name?: string } };
-}
-
-const namespaceKind: KindRef = { apiVersion: 'v1', kind: 'Namespace' };
+import type { KubeClient } from '../client.js';
+import { namespaceRef, type KubeFedClusterObject } from '../objects.js';
+import { deleteNamespaceIfUnused, deleteOwned } from '../ownership.js';
+import { joinSelector } from '../names.js';
+import type { KindRef } from '../resources.js';
+import type { JoinNames } from '../types.js';
+import { hostObjectRefs } from './state.js';
 
 /** Member-side kinds a join creates, cluster-wide ones first (they grant the most). */
 const memberKinds: readonly (KindRef & { readonly namespaced: boolean })[] = [
@@ -31,7 +27,7 @@ const memberKinds: readonly (KindRef & { readonly namespaced: boolean })[] = [
  */
 export async function removeFromHost(host: KubeClient, names: JoinNames): Promise<boolean> {
   const { cluster: clusterRef, secret: secretRef } = hostObjectRefs(names);
-  const cluster = await host.get<KubeFedClusterLike>(clusterRef);
+  const cluster = await host.get<KubeFedClusterObject>(clusterRef);
   let changed = false;
   // A Secret named by an older join (kubefedctl's generated name) goes too, if kfed labelled it.
   const named = cluster?.spec?.secretRef?.name;
@@ -54,15 +50,10 @@ export async function removeFromMember(member: KubeClient, names: JoinNames, hos
     const namespace = kind.namespaced ? names.namespace : undefined;
     changed = (await member.deleteCollection(kind, { namespace, labelSelector: joinSelector(names, 'member-access') })) > 0 || changed;
   }
-  const ns = await member.get({ ...namespaceKind, name: names.namespace });
-  if (!ns || ns.metadata.deletionTimestamp) return changed;
-  if (ns.metadata.labels?.[managedByLabel] !== managedLabels[managedByLabel] || ns.metadata.uid === hostNamespaceUid) return changed;
-  const accounts = await member.list({ apiVersion: 'v1', kind: 'ServiceAccount' }, { namespace: names.namespace });
-  if (accounts.some((sa) => sa.metadata.name !== 'default')) return changed;
-  return (await member.delete({ ...namespaceKind, name: names.namespace })) || changed;
+  return (await deleteNamespaceIfUnused(member, names.namespace, hostNamespaceUid)) || changed;
 }
 
 /** The UID of the plane namespace on the host, to recognise the host when it is also the member. */
 export async function planeNamespaceUid(host: KubeClient, namespace: string): Promise<string | undefined> {
-  return (await host.get({ ...namespaceKind, name: namespace }))?.metadata.uid;
+  return (await host.get(namespaceRef(namespace)))?.metadata.uid;
 }

@@ -3,11 +3,11 @@
  * controller RBAC, KubeFedConfig and controller Deployment compared with the manifests
  * {@link installPlane} applies.
  */
-import type { PlanItem } from '../types.js';
-import type { KubeClient } from './client.js';
-import { listDifferences, objectDrift } from './drift.js';
-import { kubeFedCrds } from './kubefed-crds.js';
-import { controllerDeployment, controllerDeploymentName, controllerRbac, kubeFedConfig, kubeFedImage } from './plane-manifests.js';
+import type { PlanItem } from '../../types.js';
+import type { KubeClient } from '../client.js';
+import { listDifferences, objectDrift } from '../drift.js';
+import { kubeFedCrds } from './crds.js';
+import { controllerDeployment, controllerDeploymentName, controllerRbac, kubeFedConfig, kubeFedImage } from './manifests.js';
 
 /**
  * The plan item of `init` on the host (resource `plane on <hostName>`):
@@ -15,7 +15,7 @@ import { controllerDeployment, controllerDeploymentName, controllerRbac, kubeFed
  * every object holds what kfed's manifests set (which includes the pinned image and the
  * managed-by label); `update` otherwise, naming what differs.
  */
-export async function planPlane(host: KubeClient, hostName: string, namespace: string): Promise<PlanItem> {
+export async function planInit(host: KubeClient, hostName: string, namespace: string): Promise<PlanItem> {
   const resource = `plane on ${hostName}`;
   const ns = await host.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
   const problems: string[] = [];

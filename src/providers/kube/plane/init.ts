@@ -2,13 +2,13 @@
  * Installs the KubeFed control plane on the host and waits until it is ready: CRDs Established,
  * then the controller-manager Deployment Available. Re-running it changes nothing.
  */
-import { TransientError } from '../errors.js';
-import type { KubeClient } from './client.js';
-import { ensureNamespace } from './join.js';
-import { kubeFedCrds } from './kubefed-crds.js';
-import { controllerDeployment, controllerDeploymentName, controllerPodLabels, controllerRbac, kubeFedConfig, kubeFedImage } from './plane-manifests.js';
-import { crdWaitingFor, deploymentWaitingFor, pollUntilReady } from './readiness.js';
-import type { PlaneStatus } from './types.js';
+import { TransientError } from '../../errors.js';
+import type { KubeClient } from '../client.js';
+import { ensureNamespace } from '../ownership.js';
+import { kubeFedCrds } from './crds.js';
+import { controllerDeployment, controllerDeploymentName, controllerPodLabels, controllerRbac, kubeFedConfig, kubeFedImage } from './manifests.js';
+import { crdWaitingFor, deploymentWaitingFor, pollUntilReady } from '../readiness.js';
+import type { PlaneStatus } from '../types.js';
 
 /** Where to install the plane and how long to wait for it. */
 export interface InstallOptions {
@@ -27,7 +27,7 @@ async function firstWaiting(checks: readonly (() => Promise<string | undefined>)
 }
 
 /** Applies the plane's objects (server-side, field manager `kfed`) and waits for readiness. */
-export async function installPlane(host: KubeClient, options: InstallOptions): Promise<PlaneStatus> {
+export async function initPlane(host: KubeClient, options: InstallOptions): Promise<PlaneStatus> {
   const { namespace } = options;
   const deadline = Date.now() + options.timeoutMs;
   const wait = async (check: () => Promise<string | undefined>): Promise<void> => {

@@ -1,5 +1,5 @@
 /**
- * The cluster DNS side of a federation, as the seed did it: the `default` namespace, and the
+ * The cluster DNS side of a federation, as the classic recipe does it: the `default` namespace, and the
  * kube-dns ConfigMap's `federations` entry `<federation>=<domain>` in `kube-system`.
  *
  * Why read-modify-write with the resourceVersion and not server-side apply: `data.federations`
@@ -8,10 +8,10 @@
  * into what is there and retries when someone else wrote in between.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ConflictError, InvalidSpecError, TransientError } from '../errors.js';
-import type { PlanItem } from '../types.js';
-import { KubeClient } from './client.js';
-import { StaleObjectError } from './errors.js';
+import { ConflictError, InvalidSpecError, TransientError } from '../../errors.js';
+import type { PlanItem } from '../../types.js';
+import { KubeClient } from '../client.js';
+import { StaleObjectError } from '../errors.js';
 import {
   FederationsFormatError,
   formatFederations,
@@ -22,18 +22,15 @@ import {
   validateEntry,
   type FederationEntry,
 } from './federations.js';
-import { managedLabels } from './names.js';
-import type { KubeObject, ObjectRef } from './resources.js';
+import { kubeManagedLabels } from '../../../ownership.js';
+import type { ConfigMapObject } from '../objects.js';
+import type { ObjectRef } from '../resources.js';
 
 /** The ConfigMap kube-dns reads its federations from. */
 export const kubeDnsConfigMap: ObjectRef = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-system', name: 'kube-dns' };
 
 /** Attempts of a read-modify-write before giving up on a ConfigMap that keeps changing. */
 const maxAttempts = 5;
-
-interface ConfigMapLike extends KubeObject {
-  readonly data?: Readonly<Record<string, string>>;
-}
 
 /** What a DNS step did, and the federations value it left. */
 export interface DnsConfigResult {
@@ -42,7 +39,7 @@ export interface DnsConfigResult {
   readonly federations: string;
 }
 
-function parseExisting(client: KubeClient, cm: ConfigMapLike | undefined): FederationEntry[] {
+function parseExisting(client: KubeClient, cm: ConfigMapObject | undefined): FederationEntry[] {
   try {
     return parseFederations(cm?.data?.federations);
   } catch (err) {
@@ -59,7 +56,7 @@ function parseExisting(client: KubeClient, cm: ConfigMapLike | undefined): Feder
 async function updateFederations(kc: KubeConfig, change: (entries: FederationEntry[]) => FederationEntry[]): Promise<DnsConfigResult> {
   const client = new KubeClient(kc);
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const cm = await client.get<ConfigMapLike>(kubeDnsConfigMap);
+    const cm = await client.get<ConfigMapObject>(kubeDnsConfigMap);
     const before = parseExisting(client, cm);
     const value = formatFederations(change(before));
     if (value === formatFederations(before)) return { changed: false, federations: value };
@@ -68,7 +65,7 @@ async function updateFederations(kc: KubeConfig, change: (entries: FederationEnt
     try {
       if (!cm) {
         const { name, namespace } = kubeDnsConfigMap;
-        const created = await client.createIfAbsent({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: managedLabels }, data });
+        const created = await client.createIfAbsent({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: kubeManagedLabels }, data });
         if (!created) continue; // Someone created it just now: merge into theirs.
       } else {
         await client.replace({ ...cm, data });
@@ -117,7 +114,7 @@ export async function planDnsConfig(kc: KubeConfig, federation: string, domain: 
   const entry = desiredEntry(federation, domain);
   const wanted = formatFederations([entry]);
   const client = new KubeClient(kc);
-  const cm = await client.get<ConfigMapLike>(kubeDnsConfigMap);
+  const cm = await client.get<ConfigMapObject>(kubeDnsConfigMap);
   if (!cm) return { resource, action: 'create', reason: `no ConfigMap kube-system/kube-dns: kfed creates it with federations ${wanted}` };
   let entries: FederationEntry[];
   try {
@@ -138,11 +135,11 @@ export async function removeDnsConfig(kc: KubeConfig, federation: string): Promi
 }
 
 /**
- * Creates the `default` namespace when it is missing (the seed's `kubectl create ns default`).
+ * Creates the `default` namespace when it is missing (the recipe's `kubectl create ns default`).
  * An existing one is left untouched, so kfed never claims a namespace it did not make.
  */
 export async function ensureDefaultNamespace(kc: KubeConfig): Promise<{ readonly changed: boolean }> {
-  const created = await new KubeClient(kc).createIfAbsent({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', labels: managedLabels } });
+  const created = await new KubeClient(kc).createIfAbsent({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', labels: kubeManagedLabels } });
   return { changed: created !== undefined };
 }
 

@@ -3,17 +3,17 @@
  * cluster kfed adopted): removes the plane's objects that carry kfed's label and nothing else.
  * Objects already gone count as removed, so it is safe to re-run at any point.
  */
-import { ConflictError, NotFoundError } from '../errors.js';
-import type { KubeClient } from './client.js';
-import { deleteOwned } from './join.js';
-import { kubeFedCrds } from './kubefed-crds.js';
-import { managedByLabel, managedLabels } from './names.js';
-import { controllerDeployment, controllerRbac, kubeFedConfig } from './plane-manifests.js';
-import { allNamespaces, refOf, type KindRef, type KubeObject } from './resources.js';
-import type { UninstallResult } from './types.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import type { KubeClient } from '../client.js';
+import { deleteNamespaceIfUnused, deleteOwned } from '../ownership.js';
+import { kubeFedCrds } from './crds.js';
+import { controllerDeployment, controllerRbac, kubeFedConfig } from './manifests.js';
+import { kinds } from '../objects.js';
+import { allNamespaces, refOf, type KindRef, type KubeObject } from '../resources.js';
+import type { UninstallResult } from '../types.js';
 
-const kubeFedClusterKind: KindRef = { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedCluster' };
-const kubeFedConfigKind: KindRef = { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig' };
+const kubeFedClusterKind = kinds.kubeFedCluster;
+const kubeFedConfigKind = kinds.kubeFedConfig;
 
 /** Live objects of a KubeFed kind; none when its CRD is not installed. */
 async function listLive(host: KubeClient, kind: KindRef, namespace: string | typeof allNamespaces): Promise<KubeObject[]> {
@@ -59,10 +59,6 @@ export async function uninstallPlane(host: KubeClient, namespace: string): Promi
     for (const crd of [...kubeFedCrds].reverse()) changed = (await deleteOwned(host, refOf(crd))) || changed;
   }
 
-  const ns = await host.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
-  if (!ns || ns.metadata.deletionTimestamp || ns.metadata.labels?.[managedByLabel] !== managedLabels[managedByLabel]) return { changed, crds };
-  const accounts = await host.list({ apiVersion: 'v1', kind: 'ServiceAccount' }, { namespace });
-  if (accounts.some((sa) => sa.metadata.name !== 'default')) return { changed, crds };
-  changed = (await host.delete({ apiVersion: 'v1', kind: 'Namespace', name: namespace })) || changed;
+  changed = (await deleteNamespaceIfUnused(host, namespace)) || changed;
   return { changed, crds };
 }

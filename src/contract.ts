@@ -5,6 +5,7 @@
  */
 import { defineQuery } from '@temporalio/workflow';
 import { permanentErrorTypes } from './providers/errors.js';
+import type { MemberHealth } from './providers/kube/types.js';
 import type { PlanItem } from './providers/types.js';
 import type { FederationProgress } from './workflows/progress.js';
 
@@ -17,12 +18,13 @@ export const workflowIds = {
   cluster: (federation: string, cluster: string): string => `kfed-${federation}-cluster-${cluster}`,
   teardown: (name: string): string => `kfed-${name}-teardown`,
   plan: (name: string): string => `kfed-${name}-plan`,
+  health: (name: string): string => `kfed-${name}-health`,
   /** Schedule ids and the workflow ids of the runs they start. */
   schedule: (name: string): string => `kfed-${name}-rebuild`,
 } as const;
 
 /** Workflow type names, as clients start them by name (the CLI never loads workflow code). */
-export const workflowTypes = { federate: 'federate', teardown: 'teardown', plan: 'plan', rebuild: 'rebuild', provisionCluster: 'provisionCluster' } as const;
+export const workflowTypes = { federate: 'federate', teardown: 'teardown', plan: 'plan', health: 'health', rebuild: 'rebuild', provisionCluster: 'provisionCluster' } as const;
 
 /** Per-step and per-cluster progress of a run (see workflows/progress.ts). */
 export const progressQuery = defineQuery<FederationProgress>('progress');
@@ -76,6 +78,18 @@ export interface RebuildSummary {
   readonly federate: FederationSummary;
 }
 
+/** Live health of a federation, read from its host (`kfed status NAME`). */
+export interface FederationHealth {
+  readonly federation: string;
+  readonly host: string;
+  /** Each member as KubeFed reports it; empty when the host could not be read (see `error`). */
+  readonly members: readonly MemberHealth[];
+  /** Why the host could not be read (e.g. it is not running). */
+  readonly error?: string;
+  /** When the worker read it (epoch ms). */
+  readonly readAt: number;
+}
+
 /** The answer of `kfed plan`: one line per resource, and whether a run would hit a conflict. */
 export interface FederationPlan {
   readonly federation: string;
@@ -91,6 +105,8 @@ export const workflowFailureTypes = {
   spec: 'SpecError',
   /** A bug in kfed: a state the workflow should never reach. */
   internal: 'InternalError',
+  /** KubeFed still reports a member Offline or not Ready at the verify step's deadline. */
+  memberNotReady: 'MemberNotReadyError',
 } as const;
 
 /**

@@ -1,10 +1,13 @@
 /** Activities on the clusters' Kubernetes APIs: the plane, joins and kube-dns. */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { JoinNames } from '../providers/kube/types.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { workflowFailureTypes } from '../contract.js';
+import { notReadyReason } from '../providers/kube/plane/health.js';
+import type { CanaryMember, JoinNames } from '../providers/kube/types.js';
 import type { ClusterTarget } from '../providers/types.js';
 import { withFingerprint, type ClusterAccess } from './cluster-access.js';
 import type { ActivityDeps } from './deps.js';
-import { callProvider, heartbeating } from './failures.js';
+import { callProvider, heartbeating, notYet } from './failures.js';
 
 export function kubeActivities(deps: Pick<ActivityDeps, 'kube' | 'plane' | 'clusterDns' | 'existing'>) {
   const connect = (target: ClusterTarget): Promise<KubeConfig> => callProvider(() => deps.kube.connect(target));
@@ -25,6 +28,39 @@ export function kubeActivities(deps: Pick<ActivityDeps, 'kube' | 'plane' | 'clus
 
     async verifyJoin(input: { host: ClusterTarget; names: JoinNames }) {
       return callProvider(() => deps.plane.verifyJoin(input.host, input.names));
+    },
+
+    /**
+     * Throws (BENIGN, retried on the poll interval) until KubeFed reports the member Ready; at
+     * `deadline` (epoch ms, from the workflow) a member still Offline or not Ready fails for good
+     * with KubeFed's own condition message.
+     */
+    async awaitMemberReady(input: { host: ClusterTarget; names: JoinNames; deadline: number }) {
+      const health = await callProvider(() => deps.plane.memberHealth(input.host, input.names));
+      const reason = notReadyReason(health);
+      if (reason === undefined) return health;
+      if (Date.now() < input.deadline) throw notYet(reason, 'MemberNotReady');
+      throw ApplicationFailure.create({
+        message: reason,
+        type: workflowFailureTypes.memberNotReady,
+        nonRetryable: true,
+        details: [{ resource: input.names.member, hint: 'check that the member is reachable from the host and that the kubefed-controller-manager runs (kfed status NAME shows what KubeFed reports)' }],
+      });
+    },
+
+    /** Propagates the canary to every member and removes it again (see ControlPlane.canary). */
+    async federateCanary(input: { host: ClusterTarget; members: CanaryMember[] }) {
+      return heartbeating(() => callProvider(() => deps.plane.canary(input.host, input.members)));
+    },
+
+    /** Read-only: every member's health as KubeFed reports it. */
+    async federationHealth(input: { host: ClusterTarget; namespace: string }) {
+      return callProvider(() => deps.plane.health(input.host, { namespace: input.namespace }));
+    },
+
+    /** Before a kept host loses its plane: releases every federated object while the controller runs. */
+    async releaseFederatedObjects(input: { host: ClusterTarget; namespace: string }) {
+      return heartbeating(() => callProvider(() => deps.plane.releaseFederatedObjects(input.host, { namespace: input.namespace })));
     },
 
     async unjoinCluster(input: { host: ClusterTarget; member: ClusterTarget; names: JoinNames }) {

@@ -11,7 +11,7 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { failureInfo, progressQuery, runMemo, workflowIds, workflowTypes, type FailureInfo, type FederationPlan, type FederationSummary, type TeardownSummary } from '../contract.js';
+import { failureInfo, progressQuery, runMemo, workflowIds, workflowTypes, type FailureInfo, type FederationHealth, type FederationPlan, type FederationSummary, type TeardownSummary } from '../contract.js';
 import type { FederationSpec } from '../spec/types.js';
 import type { FederationProgress } from '../workflows/progress.js';
 
@@ -94,6 +94,22 @@ export function startPlan(client: Client, taskQueue: string, spec: FederationSpe
     workflowExecutionTimeout: timeoutMs,
     staticSummary: `plan ${spec.name} (read-only)`,
     memo: runMemo(spec.name, workflowTypes.plan),
+  });
+}
+
+/**
+ * Reads the federation's live health on a worker (the `health` workflow). Like a plan, a newer
+ * read replaces an older one still open, and one no worker picks up closes after `timeoutMs`.
+ */
+export function startHealth(client: Client, taskQueue: string, spec: FederationSpec, timeoutMs: number): Promise<StartedRun<FederationHealth>> {
+  return start(client, workflowIds.health(spec.name), workflowTypes.health, {
+    taskQueue,
+    args: [spec],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    workflowExecutionTimeout: timeoutMs,
+    staticSummary: `health of ${spec.name} (read-only)`,
+    memo: runMemo(spec.name, workflowTypes.health),
   });
 }
 

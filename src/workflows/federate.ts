@@ -17,7 +17,7 @@ import { progressQuery, rootMessage, workflowFailureTypes, workflowIds, type Fed
 import { gkeTarget, joinNames, kubeconfigTarget } from '../domain.js';
 import type { ClusterTarget } from '../providers/types.js';
 import type { ClusterSpec, ExistingCluster, FederationSpec } from '../spec/types.js';
-import { adoptExisting, apiCall, childWorkflowTimeout, kubeWait, waitReady } from './activity-options.js';
+import { adoptExisting, apiCall, childWorkflowTimeout, kubeWait, memberReady, memberReadyTimeoutMs, waitReady } from './activity-options.js';
 import { finishRun, newProgress, stepTimings, updateCluster, type FederationProgress } from './progress.js';
 import { provisionCluster } from './provision-cluster.js';
 import { stepRunner } from './steps.js';
@@ -28,6 +28,16 @@ interface ReadyCluster extends ClusterAccess {
   readonly name: string;
   readonly created: boolean;
   readonly target: ClusterTarget;
+}
+
+/**
+ * Patch id: verify waits until KubeFed itself reports each member Ready, then propagates a
+ * canary to every member. Runs recorded before it replay without those activities.
+ */
+export const kubeFedReadyPatch = 'kubefed-ready-and-canary';
+
+function secondsText(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
 }
 
 /** Patch id: a failure among the zone and cluster branches cancels the others (see federate). */
@@ -160,11 +170,31 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
       spec.clusters.map((c) =>
         steps.run(
           `verify:${c.name}`,
-          (title) => activity(title).verifyJoin({ host, names: joinNames(spec, c) }),
-          (v) => `readyz ok, ${v.namespaces} namespaces visible`,
+          async (title) => {
+            const names = joinNames(spec, c);
+            const joined = await activity(title).verifyJoin({ host, names });
+            if (!patched(kubeFedReadyPatch)) return { joined };
+            const waitStarted = Date.now();
+            const health = await activity(`${title}: KubeFed reports Ready`, memberReady).awaitMemberReady({ host, names, deadline: Date.now() + memberReadyTimeoutMs });
+            return { joined, health, readyAfterMs: Date.now() - waitStarted };
+          },
+          (v) =>
+            `readyz ok, ${v.joined.namespaces} namespaces visible` +
+            (v.health ? `; KubeFed Ready after ${secondsText(v.readyAfterMs)}${v.health.kubernetesVersion ? ` (${v.health.kubernetesVersion})` : ''}` : ''),
         ).then(() => { updateCluster(progress, c.name, { status: 'Ready' }); }),
       ),
     );
+
+    // A federation is usable only when KubeFed propagates: a canary to every member and back.
+    if (patched(kubeFedReadyPatch)) {
+      await steps.run(
+        'canary',
+        (title) => activity(title, kubeWait).federateCanary({ host, members: spec.clusters.map((c) => ({ member: joinNames(spec, c).member, target: target(c) })) }),
+        (r) => `on ${r.members.length} member(s) after ${secondsText(r.propagatedMs)}, removed after ${secondsText(r.removedMs)}`,
+      );
+    } else {
+      steps.skip('canary', 'run started before kfed checked propagation');
+    }
 
     finishRun(progress, 'Succeeded', Date.now());
     steps.publish();

@@ -4,3 +4,4 @@ export { provisionCluster } from './provision-cluster.js';
 export { teardown } from './teardown.js';
 export { rebuild } from './rebuild.js';
 export { plan } from './plan.js';
+export { health } from './health.js';

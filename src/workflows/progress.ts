@@ -87,12 +87,14 @@ export function federateSteps(spec: FederationSpec): StepTemplate[] {
     ...spec.clusters.map((c) => ({ id: `join:${c.name}`, title: `join ${c.context} to ${spec.name}`, group: 'MembersJoined' as const, cluster: c.name })),
     ...spec.clusters.map((c) => ({ id: `dns:${c.name}`, title: `configure kube-dns on ${c.name}`, group: 'DnsConfigured' as const, cluster: c.name })),
     ...spec.clusters.map((c) => ({ id: `verify:${c.name}`, title: `verify ${c.context} with its joined credentials`, group: 'Verified' as const, cluster: c.name })),
+    { id: 'canary', title: 'propagate a canary to every member and remove it', group: 'Verified' },
   ];
 }
 
 /** The steps of a teardown run. */
 export function teardownSteps(spec: FederationSpec): StepTemplate[] {
   return [
+    { id: 'release', title: `release federated objects on ${spec.host} (if it is kept)`, group: 'MembersUnjoined', cluster: spec.host },
     ...spec.clusters.map((c) => ({ id: `unjoin:${c.name}`, title: `unjoin ${c.context}`, group: 'MembersUnjoined' as const, cluster: c.name })),
     { id: 'plane', title: `remove ${spec.plane.type} plane from ${spec.host} (if it is kept)`, group: 'PlaneRemoved', cluster: spec.host },
     ...spec.clusters.map((c) => ({ id: `delete:${c.name}`, title: `delete cluster ${c.name} in ${describeLocation(c)}`, group: 'ClustersDeleted' as const, cluster: c.name })),

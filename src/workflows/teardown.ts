@@ -12,6 +12,9 @@ import { stepRunner } from './steps.js';
 /** Patch id: teardown removes the KubeFed plane from a host it keeps (an existing cluster). */
 export const uninstallKeptPlanePatch = 'uninstall-plane-on-kept-host';
 
+/** Patch id: on a kept host, federated objects are released while KubeFed still runs. */
+export const releaseFederatedPatch = 'release-federated-objects-on-kept-host';
+
 interface ClusterState {
   readonly spec: ClusterSpec;
   readonly status: string;
@@ -55,6 +58,19 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
     steps.publish();
     const hostState = states.find((s) => s.spec.name === spec.host);
     const host = hostState?.target;
+    const keptHost = host !== undefined && hostState !== undefined && !hostState.owned;
+
+    // KubeFed's finalizers are only removed by its controller: release everything federated on
+    // a host that stays while the controller runs, before unjoin and the plane go.
+    if (host && keptHost && patched(releaseFederatedPatch)) {
+      await steps.run(
+        'release',
+        (title) => activity(title, kubeWait).releaseFederatedObjects({ host, namespace: spec.plane.namespace }),
+        (r) => `${r.orphaned} user object(s) released (member copies kept), ${r.removed} of kfed's removed${r.forced ? `, ${r.forced} forced (no controller answered)` : ''}`,
+      );
+    } else {
+      steps.skip('release', hostState?.owned ? 'host is deleted next' : keptHost ? 'kept host: run started before kfed released federated objects' : 'host not running');
+    }
 
     await Promise.all(
       states.map(async (s) => {
@@ -86,7 +102,6 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
 
     // A host that survives (existing, or adopted by name) keeps no KubeFed plane behind.
     // Teardowns recorded before this step existed replay without it (patch below).
-    const keptHost = host !== undefined && hostState !== undefined && !hostState.owned;
     if (host && keptHost && patched(uninstallKeptPlanePatch)) {
       await steps.run('plane', (title) => activity(title, kubeWait).uninstallPlane({ host, namespace: spec.plane.namespace }), () => 'removed');
     } else {

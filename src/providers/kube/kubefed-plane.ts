@@ -14,8 +14,24 @@ import { verifyJoin } from './join/verify.js';
 import { hostSecretName, serviceAccountName, validateJoinNames } from './names.js';
 import { initPlane } from './plane/init.js';
 import { planInit } from './plane/plan.js';
+import { runCanary } from './plane/canary.js';
+import { releaseFederatedObjects } from './plane/federated-objects.js';
+import { memberHealth, planeHealth } from './plane/health.js';
 import { uninstallPlane } from './plane/uninstall.js';
-import type { ControlPlane, JoinNames, JoinResult, KubeConnector, PlaneStatus, UninstallResult, UnjoinResult, VerifyResult } from './types.js';
+import type {
+  CanaryMember,
+  CanaryResult,
+  ControlPlane,
+  JoinNames,
+  JoinResult,
+  KubeConnector,
+  MemberHealth,
+  PlaneStatus,
+  ReleaseResult,
+  UninstallResult,
+  UnjoinResult,
+  VerifyResult,
+} from './types.js';
 
 /** Dependencies and timings of a {@link KubeFedPlane}. */
 export interface KubeFedPlaneOptions {
@@ -28,6 +44,8 @@ export interface KubeFedPlaneOptions {
   readonly tokenTimeoutMs?: number;
   /** Interval of readiness and token polls. @default 500 ms */
   readonly pollIntervalMs?: number;
+  /** How long KubeFed may take to propagate (and remove) the canary, or to release federated objects. @default 120 s */
+  readonly propagationTimeoutMs?: number;
 }
 
 /** The KubeFed control plane. Every method is idempotent and safe to re-run after a crash. */
@@ -126,5 +144,27 @@ export class KubeFedPlane implements ControlPlane {
   async uninstall(host: ClusterTarget, options: { readonly namespace: string }): Promise<UninstallResult> {
     const { client } = await this.connect(host);
     return uninstallPlane(client, options.namespace);
+  }
+
+  async health(host: ClusterTarget, options: { readonly namespace: string }): Promise<MemberHealth[]> {
+    const { client } = await this.connect(host);
+    return planeHealth(client, options.namespace);
+  }
+
+  async memberHealth(host: ClusterTarget, names: JoinNames): Promise<MemberHealth> {
+    validateJoinNames(names);
+    const { client } = await this.connect(host);
+    return memberHealth(client, names);
+  }
+
+  async canary(host: ClusterTarget, members: readonly CanaryMember[], options: { readonly timeoutMs?: number } = {}): Promise<CanaryResult> {
+    const { client } = await this.connect(host);
+    const connected = await Promise.all(members.map(async (m) => ({ member: m.member, client: (await this.connect(m.target)).client })));
+    return runCanary(client, connected, { timeoutMs: options.timeoutMs ?? this.options.propagationTimeoutMs ?? 120_000, intervalMs: this.pollIntervalMs });
+  }
+
+  async releaseFederatedObjects(host: ClusterTarget, options: { readonly namespace: string; readonly timeoutMs?: number }): Promise<ReleaseResult> {
+    const { client } = await this.connect(host);
+    return releaseFederatedObjects(client, options.namespace, { timeoutMs: options.timeoutMs ?? this.options.propagationTimeoutMs ?? 120_000, intervalMs: this.pollIntervalMs });
   }
 }

@@ -34,6 +34,20 @@ export interface KubeFedClusterObject extends KubeObject {
   readonly status?: { readonly conditions?: readonly Condition[]; readonly region?: string; readonly zones?: readonly string[] };
 }
 
+/** A type description inside a FederatedTypeConfig. */
+export interface ApiResourceSpec {
+  readonly group?: string;
+  readonly version?: string;
+  readonly kind?: string;
+  readonly pluralName?: string;
+  readonly scope?: string;
+}
+
+/** core.kubefed.io/v1beta1 FederatedTypeConfig: which federated type propagates which target type. */
+export interface FederatedTypeConfigObject extends KubeObject {
+  readonly spec?: { readonly federatedType?: ApiResourceSpec; readonly targetType?: ApiResourceSpec; readonly propagation?: string };
+}
+
 export interface CrdObject extends KubeObject {
   readonly status?: { readonly conditions?: readonly Condition[] };
 }
@@ -64,6 +78,7 @@ export const kinds = {
   crd: { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' },
   kubeFedCluster: { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedCluster' },
   kubeFedConfig: { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig' },
+  federatedTypeConfig: { apiVersion: 'core.kubefed.io/v1beta1', kind: 'FederatedTypeConfig' },
 } as const satisfies Record<string, KindRef>;
 
 export function namespaceRef(name: string): ObjectRef {

@@ -101,4 +101,65 @@ export interface ControlPlane {
    * (ConflictError) while members are joined. Missing objects are fine.
    */
   uninstall(host: ClusterTarget, options: { readonly namespace: string }): Promise<UninstallResult>;
+  /** Read-only: every member's health as the plane reports it. */
+  health(host: ClusterTarget, options: { readonly namespace: string }): Promise<MemberHealth[]>;
+  /** Read-only: one member's health; NotFoundError when it is not joined. */
+  memberHealth(host: ClusterTarget, names: JoinNames): Promise<MemberHealth>;
+  /**
+   * Proves the plane propagates: places a canary (a federated namespace holding a ConfigMap) on
+   * every member, waits until each member has it, removes it and waits until it is gone.
+   * Refuses (ConflictError) when a member already has a namespace of the canary's name that
+   * neither kfed nor KubeFed made.
+   */
+  canary(host: ClusterTarget, members: readonly CanaryMember[], options?: { readonly timeoutMs?: number }): Promise<CanaryResult>;
+  /**
+   * Before the plane goes from a host that stays: removes every federated object on the host
+   * while the controller still runs, so no KubeFed finalizer is left behind (and no namespace
+   * stuck Terminating). The member copies of users' objects are kept (KubeFed's orphan
+   * annotation); kfed's own canary goes with its copies.
+   */
+  releaseFederatedObjects(host: ClusterTarget, options: { readonly namespace: string; readonly timeoutMs?: number }): Promise<ReleaseResult>;
+}
+
+/** A member's health as KubeFed itself reports it (its KubeFedCluster's status), like `kubectl get kubefedclusters`. */
+export interface MemberHealth {
+  /** KubeFedCluster name. */
+  readonly member: string;
+  /** KubeFed's Ready condition; `Unknown` until KubeFed has probed the cluster. */
+  readonly ready: 'True' | 'False' | 'Unknown';
+  /** KubeFed's Offline condition is True: the cluster did not answer its health check. */
+  readonly offline: boolean;
+  /** Reason and message of the condition that explains the state (Offline, else Ready). */
+  readonly reason?: string;
+  readonly message?: string;
+  readonly kubernetesVersion?: string;
+  /** When KubeFed last probed the cluster (RFC 3339). */
+  readonly lastProbe?: string;
+  readonly region?: string;
+  readonly zones?: readonly string[];
+}
+
+/** What a canary round trip proved: every member received the canary, and lost it again. */
+export interface CanaryResult {
+  readonly members: readonly string[];
+  /** From creating the canary on the host to seeing it on the last member. */
+  readonly propagatedMs: number;
+  /** From deleting it on the host to its removal from the last member. */
+  readonly removedMs: number;
+}
+
+/** A member as the canary check reads it: its KubeFedCluster name and how kfed reaches it. */
+export interface CanaryMember {
+  readonly member: string;
+  readonly target: ClusterTarget;
+}
+
+/** What {@link ControlPlane.releaseFederatedObjects} did. */
+export interface ReleaseResult {
+  /** Federated objects removed from the host, their member copies kept (KubeFed's orphan annotation). */
+  readonly orphaned: number;
+  /** kfed's own federated objects (the canary) removed with their member copies. */
+  readonly removed: number;
+  /** Objects KubeFed did not release in time (no controller running), whose finalizer kfed removed. */
+  readonly forced: number;
 }

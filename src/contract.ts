@@ -12,16 +12,39 @@ import type { FederationProgress } from './workflows/progress.js';
 /** Default task queue of kfed workers. @default 'kfed' (override: KFED_TASK_QUEUE) */
 export const defaultTaskQueue = 'kfed';
 
-/** Business workflow ids: one open run per federation, so a second `kfed up` attaches. */
+/**
+ * Business workflow ids: one open run per federation, so a second `kfed up` attaches. The parts
+ * are joined with `/`, which no RFC1123 name can hold, so no federation's ids can collide with
+ * another's (a federation named `prod-plan` and the plan of `prod`, say).
+ */
 export const workflowIds = {
+  federation: (name: string): string => `kfed/${name}`,
+  cluster: (federation: string, cluster: string): string => `kfed/${federation}/cluster/${cluster}`,
+  teardown: (name: string): string => `kfed/${name}/teardown`,
+  plan: (name: string): string => `kfed/${name}/plan`,
+  health: (name: string): string => `kfed/${name}/health`,
+  /** Schedule ids and the workflow ids of the runs they start. */
+  schedule: (name: string): string => `kfed/${name}/rebuild`,
+} as const;
+
+/**
+ * The ids runs had before {@link workflowIds} (`kfed-<name>`, `kfed-<name>-teardown`, ...): the
+ * workflows still use them when replaying runs started then, and clients look a federation up
+ * under them when it has no run under the new ones.
+ * MAINTENANCE: remove once no run of that era can be open or looked up any more.
+ */
+export const legacyWorkflowIds = {
   federation: (name: string): string => `kfed-${name}`,
   cluster: (federation: string, cluster: string): string => `kfed-${federation}-cluster-${cluster}`,
   teardown: (name: string): string => `kfed-${name}-teardown`,
   plan: (name: string): string => `kfed-${name}-plan`,
-  health: (name: string): string => `kfed-${name}-health`,
-  /** Schedule ids and the workflow ids of the runs they start. */
   schedule: (name: string): string => `kfed-${name}-rebuild`,
 } as const;
+
+/** The federation of a federate run's workflow id (either scheme), for listings. */
+export function federationOfRunId(workflowId: string): string | undefined {
+  return (/^kfed\/([a-z0-9-]+)$/.exec(workflowId) ?? /^kfed-([a-z0-9-]+)$/.exec(workflowId))?.[1];
+}
 
 /** Workflow type names, as clients start them by name (the CLI never loads workflow code). */
 export const workflowTypes = { federate: 'federate', teardown: 'teardown', plan: 'plan', health: 'health', rebuild: 'rebuild', provisionCluster: 'provisionCluster' } as const;
@@ -69,7 +92,18 @@ export interface TeardownSummary {
   readonly federation: string;
   /** Per cluster: deleted, absent (never created or already gone) or kept (not created by kfed). */
   readonly clusters: Readonly<Record<string, 'deleted' | 'absent' | 'kept'>>;
-  readonly zone: 'deleted' | 'absent';
+  /** `kept`: the zone is not this federation's, or (cleanup of a failed run) not made by that run. */
+  readonly zone: 'deleted' | 'absent' | 'kept';
+}
+
+/** How a teardown was asked to run. */
+export interface TeardownOptions {
+  /**
+   * Clean up only what the federate run with this run id created (its zone and clusters, and
+   * the joins of those clusters): how a failed or cancelled run cleans up after itself without
+   * touching what earlier runs built.
+   */
+  readonly onlyCreatedBy?: string;
 }
 
 /** What a scheduled `rebuild` returns: both halves. */

@@ -3,18 +3,20 @@
  * functions, so the rules are unit tested without any server.
  */
 import { isFailedStatus } from '../domain.js';
-import { cloudManagedByKfed, cloudOwnerFederation } from '../ownership.js';
+import { cloudManagedByKfed, cloudOwnership } from '../ownership.js';
 import type { ClusterInfo, ZoneInfo } from '../providers/gcp/types.js';
 import type { PlanItem } from '../providers/types.js';
 import type { ClusterSpec } from '../spec/types.js';
 
-export function planZone(zone: ZoneInfo | undefined, name: string, domain: string): PlanItem {
+export function planZone(zone: ZoneInfo | undefined, name: string, domain: string, federation?: string): PlanItem {
   const resource = `zone ${name}`;
   if (!zone) return { resource, action: 'create', reason: `no zone ${name}; a zone for ${domain} will be created` };
   if (zone.dnsName !== domain.toLowerCase()) {
     return { resource, action: 'conflict', reason: `zone ${name} exists for ${zone.dnsName}, the spec asks for ${domain}; pick another spec.dns.zone or delete that zone` };
   }
-  if (!cloudManagedByKfed(zone.labels)) return { resource, action: 'adopt', reason: `zone ${name} for ${domain} exists without kfed's label; it will be used and never deleted` };
+  const owner = federation ? cloudOwnership(zone.labels, federation) : undefined;
+  if (owner?.owner === 'other') return { resource, action: 'conflict', reason: `zone ${name} belongs to kfed federation ${owner.federation}; choose another spec.dns.zone` };
+  if (!cloudManagedByKfed(zone.labels) || owner?.owner === 'foreign') return { resource, action: 'adopt', reason: `zone ${name} for ${domain} exists without this federation's labels; it will be used and never deleted` };
   return { resource, action: 'unchanged', reason: `zone ${name} for ${domain} exists (created by kfed)` };
 }
 
@@ -29,8 +31,8 @@ export function planCreatedCluster(info: ClusterInfo | undefined, cluster: Clust
   if (!cloudManagedByKfed(info.labels)) {
     return { resource, action: 'adopt', reason: `exists (${info.status}) without kfed's labels; it will be joined and never deleted` };
   }
-  const of = cloudOwnerFederation(info.labels);
-  if (of && of !== federation) return { resource, action: 'adopt', reason: `exists (${info.status}), created by kfed for federation ${of}` };
+  const owner = cloudOwnership(info.labels, federation);
+  if (owner.owner === 'other') return { resource, action: 'conflict', reason: `exists (${info.status}), created by kfed for federation ${owner.federation}; give this cluster another name` };
   return { resource, action: 'unchanged', reason: `exists (${info.status}), created by kfed for this federation` };
 }
 

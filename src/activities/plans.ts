@@ -11,8 +11,8 @@ export function planActivities(deps: ActivityDeps) {
   const connect = (target: ClusterTarget) => callProvider(() => deps.kube.connect(target));
 
   return {
-    async planZone(input: { project: string; zone: string; domain: string }): Promise<PlanItem> {
-      return planZone(await callProvider(() => deps.dns.getZone(input.project, input.zone)), input.zone, input.domain);
+    async planZone(input: { project: string; zone: string; domain: string; federation?: string }): Promise<PlanItem> {
+      return planZone(await callProvider(() => deps.dns.getZone(input.project, input.zone)), input.zone, input.domain, input.federation);
     },
 
     /** The cluster's plan line, and how to reach it now when it already serves its API. */

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 // Only import the activity types: workflow code must not bundle activity code.
 import type { Activities, ClusterAccess } from '../activities/index.js';
-import { progressQuery, rootMessage, workflowFailureTypes, workflowIds, type FederationSummary } from '../contract.js';
+import { legacyWorkflowIds, progressQuery, rootMessage, workflowFailureTypes, workflowIds, type FederationSummary } from '../contract.js';
 import { gkeTarget, joinNames, kubeconfigTarget } from '../domain.js';
 import type { ClusterTarget } from '../providers/types.js';
 import type { ClusterSpec, ExistingCluster, FederationSpec } from '../spec/types.js';
@@ -39,6 +39,20 @@ export const kubeFedReadyPatch = 'kubefed-ready-and-canary';
 function secondsText(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
+
+/**
+ * Patch id: child workflows get ids that cannot collide across federations (see workflowIds);
+ * runs started before keep the old ones on replay.
+ */
+export const collisionFreeIdsPatch = 'collision-free-workflow-ids';
+
+/** The ids of this run's children: the new scheme, or the old one when replaying an older run. */
+export function childIds(): typeof legacyWorkflowIds {
+  return patched(collisionFreeIdsPatch) ? workflowIds : legacyWorkflowIds;
+}
+
+/** Patch id: the cleanup of a failed run removes only what that run created. */
+export const cleanupOwnRunPatch = 'cleanup-only-what-the-run-created';
 
 /** Patch id: a failure among the zone and cluster branches cancels the others (see federate). */
 export const cancelSiblingsPatch = 'cancel-siblings-on-failure';
@@ -75,8 +89,8 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
       /** Creates a cluster through its child workflow: each cluster shows on its own in the UI. */
       const provision = async (cluster: ClusterSpec, title: string): Promise<ReadyCluster> => {
         const provisioned = await executeChild(provisionCluster, {
-          workflowId: workflowIds.cluster(spec.name, cluster.name),
-          args: [{ project: spec.project, federation: spec.name, role: cluster.name === spec.host ? 'host' : 'member', cluster, pollInterval: spec.pollInterval }],
+          workflowId: childIds().cluster(spec.name, cluster.name),
+          args: [{ project: spec.project, federation: spec.name, role: cluster.name === spec.host ? 'host' : 'member', cluster, pollInterval: spec.pollInterval, createdBy: workflowInfo().runId }],
           workflowExecutionTimeout: childWorkflowTimeout,
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
           staticSummary: title,
@@ -228,9 +242,9 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
     if (spec.onFailure === 'teardown') {
       log.warn('run failed; tearing down as spec.onFailure asks', { cancelled });
       // Non-cancellable: a cancel of this run must not stop its own cleanup.
-      await CancellationScope.nonCancellable(() =>
-        executeChild(teardown, { workflowId: workflowIds.teardown(spec.name), args: [spec], staticSummary: `teardown ${spec.name} after a failed run` }),
-      );
+      // Only what this run created: a failed re-run must never tear down a healthy federation.
+      const args: Parameters<typeof teardown> = patched(cleanupOwnRunPatch) ? [spec, { onlyCreatedBy: workflowInfo().runId }] : [spec];
+      await CancellationScope.nonCancellable(() => executeChild(teardown, { workflowId: childIds().teardown(spec.name), args, staticSummary: `teardown ${spec.name} after a failed run` }));
     }
     throw err;
   }

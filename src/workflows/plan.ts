@@ -17,7 +17,7 @@ export async function plan(spec: FederationSpec): Promise<FederationPlan> {
   const activity = (summary: string) => proxyActivities<Activities>({ ...apiCall, summary });
 
   const [zone, ...clusters] = await Promise.all([
-    activity(`plan zone ${spec.dns.zone}`).planZone({ project: spec.project, zone: spec.dns.zone, domain: spec.dns.domain }),
+    activity(`plan zone ${spec.dns.zone}`).planZone({ project: spec.project, zone: spec.dns.zone, domain: spec.dns.domain, federation: spec.name }),
     ...spec.clusters.map((cluster) => activity(`plan cluster ${cluster.name}`).planCluster({ project: spec.project, federation: spec.name, cluster })),
   ]);
   const targets = new Map<string, ClusterTarget>();

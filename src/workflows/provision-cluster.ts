@@ -10,6 +10,8 @@ export interface ProvisionClusterInput {
   readonly role: 'host' | 'member';
   readonly cluster: ClusterSpec;
   readonly pollInterval: string;
+  /** The federate run this child belongs to: recorded on a cluster it creates (see ownership.ts). */
+  readonly createdBy?: string;
 }
 
 export interface ProvisionedCluster extends ClusterAccess {
@@ -35,6 +37,7 @@ export async function provisionCluster(input: ProvisionClusterInput): Promise<Pr
     federation: input.federation,
     role: input.role,
     cluster,
+    ...(input.createdBy ? { createdBy: input.createdBy } : {}),
   });
   log.info('cluster create requested', { cluster: cluster.name, created: created.created, status: created.status });
 

@@ -1,7 +1,7 @@
 import { log, patched, proxyActivities, setHandler, type ActivityOptions } from '@temporalio/workflow';
 // Only import the activity types: workflow code must not bundle activity code.
 import type { Activities } from '../activities/index.js';
-import { progressQuery, rootMessage, type TeardownSummary } from '../contract.js';
+import { progressQuery, rootMessage, type TeardownOptions, type TeardownSummary } from '../contract.js';
 import { gkeTarget, joinNames, kubeconfigTarget, servesApi } from '../domain.js';
 import type { ClusterTarget } from '../providers/types.js';
 import type { ClusterSpec, FederationSpec } from '../spec/types.js';
@@ -18,8 +18,10 @@ export const releaseFederatedPatch = 'release-federated-objects-on-kept-host';
 interface ClusterState {
   readonly spec: ClusterSpec;
   readonly status: string;
-  /** Created by kfed (labels) and not named as existing in the spec: deleted by teardown. */
+  /** Created by kfed for this federation (labels), not named as existing in the spec, and in scope: deleted by teardown. */
   readonly owned: boolean;
+  /** Owned, but outside a scoped cleanup: made by another run, so it stays as it is. */
+  readonly outOfScope?: boolean;
   /** How to reach its API now; absent when it is not running. */
   readonly target?: ClusterTarget;
 }
@@ -29,7 +31,8 @@ interface ClusterState {
  * then the DNS zone (records first). Works on partial state: anything never created or already
  * gone is skipped, so it also cleans up after a run that never finished.
  */
-export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
+export async function teardown(spec: FederationSpec, options: TeardownOptions = {}): Promise<TeardownSummary> {
+  const scoped = options.onlyCreatedBy !== undefined;
   const progress: FederationProgress = newProgress(spec, 'teardown', Date.now());
   setHandler(progressQuery, () => progress);
   const steps = stepRunner(progress);
@@ -45,20 +48,24 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
         if (existing?.kind === 'kubeconfig') {
           // Reached through the worker's kubeconfig; kfed never deletes it.
           updateCluster(progress, c.name, { status: 'Existing' });
-          return { spec: c, status: 'Existing', owned: false, target: kubeconfigTarget(c.name, existing) };
+          return { spec: c, status: 'Existing', owned: false, ...(scoped ? {} : { target: kubeconfigTarget(c.name, existing) }) };
         }
         const ref = existing?.kind === 'gke' ? { project: existing.project, location: existing.location, name: existing.name } : where(c);
-        const { status, owned } = await activity(`describe cluster ${c.name}`).describeCluster(ref);
+        const { status, owned, createdBy } = await activity(`describe cluster ${c.name}`).describeCluster({ ...ref, federation: spec.name });
         updateCluster(progress, c.name, { status });
-        const access = servesApi(status) ? await activity(`read endpoint of ${c.name}`).clusterAccess(ref) : undefined;
+        const ours = owned && !existing;
+        const inScope = !scoped || createdBy === options.onlyCreatedBy.toLowerCase();
+        // A scoped cleanup leaves every cluster it does not delete as it is: no need to reach it.
+        const access = servesApi(status) && (!scoped || (ours && inScope)) ? await activity(`read endpoint of ${c.name}`).clusterAccess(ref) : undefined;
         const target = access ? gkeTarget(c.name, access) : undefined;
-        return { spec: c, status, owned: owned && !existing, ...(target ? { target } : {}) };
+        return { spec: c, status, owned: ours && inScope, ...(ours && !inScope ? { outOfScope: true } : {}), ...(target ? { target } : {}) };
       }),
     );
     steps.publish();
     const hostState = states.find((s) => s.spec.name === spec.host);
     const host = hostState?.target;
-    const keptHost = host !== undefined && hostState !== undefined && !hostState.owned;
+    // A scoped cleanup removes no plane: only a host it deletes loses its plane (with the host).
+    const keptHost = host !== undefined && hostState !== undefined && !hostState.owned && !scoped;
 
     // KubeFed's finalizers are only removed by its controller: release everything federated on
     // a host that stays while the controller runs, before unjoin and the plane go.
@@ -77,7 +84,7 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
         const id = `unjoin:${s.spec.name}`;
         const member = s.target;
         if (!member) {
-          steps.skip(id, `cluster is ${s.status}`);
+          steps.skip(id, scoped && !s.owned ? 'kept: not created by the failed run' : `cluster is ${s.status}`);
           return;
         }
         await steps.run(
@@ -119,14 +126,14 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
         }
         if (!s.owned) {
           clusterResults[s.spec.name] = 'kept';
-          steps.skip(id, s.spec.existing ? 'existing cluster; kept' : 'not created by kfed; left in place');
+          steps.skip(id, s.spec.existing ? 'existing cluster; kept' : s.outOfScope ? 'made by an earlier run; kept' : 'not created by kfed for this federation; left in place');
           return;
         }
         updateCluster(progress, s.spec.name, { status: 'STOPPING' });
         await steps.run(
           id,
           async (title) => {
-            const deletion = await activity(title).deleteCluster(where(s.spec));
+            const deletion = await activity(title).deleteCluster({ ...where(s.spec), federation: spec.name });
             const wait = waitDeleted(spec.pollInterval);
             if (deletion.operation) {
               await activity(`wait for ${s.spec.name}: STOPPING`, wait).awaitOperation({ operation: deletion.operation, what: `delete cluster ${s.spec.name}` });
@@ -144,7 +151,11 @@ export async function teardown(spec: FederationSpec): Promise<TeardownSummary> {
 
     const zone = await steps.run(
       'delete-zone',
-      async (title) => ((await activity(title).deleteZone({ project: spec.project, zone: spec.dns.zone })).deleted ? ('deleted' as const) : ('absent' as const)),
+      async (title) => {
+        const result = await activity(title).deleteZone({ project: spec.project, zone: spec.dns.zone, federation: spec.name, ...(scoped ? { onlyCreatedBy: options.onlyCreatedBy } : {}) });
+        if (result.deleted) return 'deleted' as const;
+        return result.reason === 'absent' ? ('absent' as const) : ('kept' as const);
+      },
       (z) => z,
     );
 

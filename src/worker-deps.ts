@@ -13,7 +13,7 @@ import type { WorkerEnv } from './worker-env.js';
  */
 export function createDepsFromEnv(env: WorkerEnv): ActivityDeps {
   const gcp = gcpFromEnv(env);
-  const kube = new KubeTargetConnector({ tokens: gcp.tokens });
+  const kube = new KubeTargetConnector({ tokens: gcp.tokens, env });
   return {
     dns: gcp.dns,
     gke: gcp.gke,

@@ -67,9 +67,8 @@ export async function describeTarget(connector: KubeConnector, target: ClusterTa
   } catch (err) {
     // NOTE: no cause: only the file name matters, and nothing of a kubeconfig belongs in a message.
     const file = kc.getCurrentCluster()?.caFile ?? 'the CA file';
-    throw new InvalidSpecError(`${about(target)}: cannot read the CA certificate ${file} its kubeconfig names (${(err as { code?: string }).code ?? 'unreadable'})`, {
-      resource: file,
-    });
+    const problem = err instanceof ProviderError ? err.message : 'unreadable';
+    throw new InvalidSpecError(`${about(target)}: the CA certificate its kubeconfig names is refused: ${problem}`, { resource: file });
   }
   const client = new KubeClient(kc);
   try {

@@ -2,13 +2,14 @@
  * Installs the KubeFed control plane on the host and waits until it is ready: CRDs Established,
  * then the controller-manager Deployment Available. Re-running it changes nothing.
  */
-import { TransientError } from '../../errors.js';
+import { ConflictError, TransientError } from '../../errors.js';
 import type { KubeClient } from '../client.js';
 import { ensureNamespace } from '../ownership.js';
 import { kubeFedCrds } from './crds.js';
 import { controllerDeployment, controllerDeploymentName, controllerPodLabels, controllerRbac, kubeFedConfig, kubeFedImage } from './manifests.js';
 import { crdWaitingFor, deploymentWaitingFor, pollUntilReady } from '../readiness.js';
 import type { PlaneStatus } from '../types.js';
+import { hostPlaneConflict, observeHostPlane } from './state.js';
 
 /** Where to install the plane and how long to wait for it. */
 export interface InstallOptions {
@@ -39,6 +40,13 @@ export async function initPlane(host: KubeClient, options: InstallOptions): Prom
     }
   };
 
+  const conflict = hostPlaneConflict(await observeHostPlane(host, namespace), namespace);
+  if (conflict) {
+    throw new ConflictError(`cannot install kfed's KubeFed plane on ${host.endpoint}: ${conflict}`, {
+      resource: `${host.endpoint} ${namespace}`,
+      hint: 'use another host, or remove that KubeFed first',
+    });
+  }
   let changed = await ensureNamespace(host, namespace);
   for (const crd of kubeFedCrds) changed = (await host.ensure(crd)).changed || changed;
   const crds = kubeFedCrds.map((c) => c.metadata.name);

@@ -7,6 +7,7 @@ import type { PlanItem } from '../../types.js';
 import type { KubeClient } from '../client.js';
 import { listDifferences, objectDrift } from '../drift.js';
 import { kubeFedCrds } from './crds.js';
+import { hostPlaneConflict, observeHostPlane } from './state.js';
 import { controllerDeployment, controllerDeploymentName, controllerRbac, kubeFedConfig, kubeFedImage } from './manifests.js';
 
 /**
@@ -17,6 +18,8 @@ import { controllerDeployment, controllerDeploymentName, controllerRbac, kubeFed
  */
 export async function planInit(host: KubeClient, hostName: string, namespace: string): Promise<PlanItem> {
   const resource = `plane on ${hostName}`;
+  const conflict = hostPlaneConflict(await observeHostPlane(host, namespace), namespace);
+  if (conflict) return { resource, action: 'conflict', reason: conflict };
   const ns = await host.get({ apiVersion: 'v1', kind: 'Namespace', name: namespace });
   const problems: string[] = [];
   if (!ns) problems.push(`Namespace ${namespace} missing`);

@@ -96,6 +96,12 @@ export interface TeardownSummary {
   readonly zone: 'deleted' | 'absent' | 'kept';
 }
 
+/** How a federate run was asked to run. */
+export interface FederateOptions {
+  /** Delete clusters kfed made for this federation that the spec no longer names. @default false (they are kept and reported) */
+  readonly prune?: boolean;
+}
+
 /** How a teardown was asked to run. */
 export interface TeardownOptions {
   /**

@@ -6,6 +6,7 @@ import { ConflictError, InvalidSpecError, ResourceFailedError } from '../provide
 import type { GkeClusterStatus } from '../providers/gcp/types.js';
 import type { ClusterSpec } from '../spec/types.js';
 import { withFingerprint, type ClusterAccess } from './cluster-access.js';
+import { sizeDrift } from './plan-items.js';
 import type { ActivityDeps } from './deps.js';
 import { asFailure, callProvider, notYet } from './failures.js';
 
@@ -63,7 +64,7 @@ export function cloudActivities(deps: Pick<ActivityDeps, 'dns' | 'gke'>) {
         const resource = `projects/${input.project}/locations/${cluster.location}/clusters/${cluster.name}`;
         throw asFailure(new ConflictError(`GKE cluster ${resource} belongs to kfed federation ${owner.federation}, not ${input.federation}`, { resource, hint: 'give this cluster another name' }));
       }
-      return callProvider(() =>
+      const result = await callProvider(() =>
         deps.gke.ensureCluster(input.project, {
           name: cluster.name,
           location: cluster.location,
@@ -72,6 +73,9 @@ export function cloudActivities(deps: Pick<ActivityDeps, 'dns' | 'gke'>) {
           labels: cloudOwnerLabels(input.federation, input.role, input.createdBy),
         }),
       );
+      // An adopted cluster is used as it is: say what kfed does not change in place.
+      const drift = existing && !result.created ? sizeDrift(existing, cluster) : undefined;
+      return { ...result, ...(drift ? { drift } : {}) };
     },
 
     /** Throws (BENIGN, retried on the poll interval) until the operation is done. */
@@ -114,6 +118,14 @@ export function cloudActivities(deps: Pick<ActivityDeps, 'dns' | 'gke'>) {
         if (cloudOwnership(info.labels, input.federation).owner !== 'this') return { deleted: false, reason: 'not-owned' as const };
       }
       return callProvider(() => deps.gke.deleteCluster(input.project, input.location, input.name));
+    },
+
+    /** Read-only: every cluster of the project kfed made for `federation`, wherever it is. */
+    async federationClusters(input: { project: string; federation: string }) {
+      const clusters = await callProvider(() => deps.gke.listClusters(input.project));
+      return clusters
+        .filter((c) => cloudOwnership(c.labels, input.federation).owner === 'this')
+        .map((c) => ({ name: c.name, location: c.location, status: c.status, ...(c.endpoint ? { endpoint: c.endpoint } : {}) }));
     },
 
     /** Throws (BENIGN) until the cluster no longer exists. */

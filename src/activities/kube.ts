@@ -68,6 +68,24 @@ export function kubeActivities(deps: Pick<ActivityDeps, 'kube' | 'plane' | 'clus
       return { unjoined: input.names.member };
     },
 
+    /** Read-only: the members `host` holds joins of for `federation`. */
+    async joinedMembers(input: { host: ClusterTarget; namespace: string; federation: string }) {
+      return callProvider(() => deps.plane.joined(input.host, { namespace: input.namespace, federation: input.federation }));
+    },
+
+    /**
+     * Unjoins a member the spec no longer names: always on the host (its token leaves the host);
+     * on the member too, with its kube-dns entry, when `member` says how to reach it.
+     */
+    async pruneMember(input: { host: ClusterTarget; member?: ClusterTarget; names: JoinNames; federation: string }) {
+      const result = await heartbeating(() => callProvider(() => deps.plane.unjoin(input.host, input.member, input.names)));
+      if (input.member && result.member === 'removed') {
+        const kc = await connect(input.member);
+        await callProvider(() => deps.clusterDns.remove(kc, input.federation));
+      }
+      return result;
+    },
+
     /** Removes the plane from a host that survives teardown (an existing cluster). */
     async uninstallPlane(input: { host: ClusterTarget; namespace: string }) {
       return heartbeating(() => callProvider(() => deps.plane.uninstall(input.host, { namespace: input.namespace })));

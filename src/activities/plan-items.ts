@@ -33,7 +33,23 @@ export function planCreatedCluster(info: ClusterInfo | undefined, cluster: Clust
   }
   const owner = cloudOwnership(info.labels, federation);
   if (owner.owner === 'other') return { resource, action: 'conflict', reason: `exists (${info.status}), created by kfed for federation ${owner.federation}; give this cluster another name` };
+  const drift = sizeDrift(info, cluster);
+  if (drift) return { resource, action: 'update', reason: `exists (${info.status}), created by kfed for this federation; ${drift}` };
   return { resource, action: 'unchanged', reason: `exists (${info.status}), created by kfed for this federation` };
+}
+
+/**
+ * How a created cluster differs from its spec in what kfed does not change in place, in words;
+ * undefined when it does not. GKE cannot change an existing node pool's machine type, and kfed
+ * does not resize clusters: the run leaves both as they are and says so.
+ */
+export function sizeDrift(info: ClusterInfo, cluster: ClusterSpec): string | undefined {
+  const parts: string[] = [];
+  if (info.machineTypes.length > 0 && !info.machineTypes.includes(cluster.machineType)) {
+    parts.push(`machine type ${info.machineTypes.join(', ')}, the spec asks ${cluster.machineType}: GKE cannot change an existing node pool's machine type, so kfed leaves it (recreate the cluster to change it)`);
+  }
+  if (info.nodes > 0 && info.nodes !== cluster.nodes) parts.push(`${info.nodes} node(s), the spec asks ${cluster.nodes}: kfed does not resize clusters in place (gcloud container clusters resize)`);
+  return parts.length ? parts.join('; ') : undefined;
 }
 
 /** An existing GKE cluster named in the spec: it must be there and healthy. */

@@ -24,8 +24,11 @@ export type ClusterTarget =
       readonly kubeconfig?: string;
     };
 
-/** What applying the spec would do to one resource (`kfed plan`). */
-export type PlanAction = 'create' | 'adopt' | 'unchanged' | 'update' | 'conflict';
+/**
+ * What applying the spec would do to one resource (`kfed plan`). `unjoin` and `delete` are what
+ * a run removes because the spec no longer names it.
+ */
+export type PlanAction = 'create' | 'adopt' | 'unchanged' | 'update' | 'conflict' | 'unjoin' | 'delete';
 
 /** One line of a plan: a resource, the action a run would take on it, and why. */
 export interface PlanItem {

@@ -13,13 +13,14 @@ import {
 } from '@temporalio/workflow';
 // Only import the activity types: workflow code must not bundle activity code.
 import type { Activities, ClusterAccess } from '../activities/index.js';
-import { legacyWorkflowIds, progressQuery, rootMessage, workflowFailureTypes, workflowIds, type FederationSummary } from '../contract.js';
+import { legacyWorkflowIds, progressQuery, rootMessage, workflowFailureTypes, workflowIds, type FederateOptions, type FederationSummary } from '../contract.js';
 import { gkeTarget, joinNames, kubeconfigTarget } from '../domain.js';
 import type { ClusterTarget } from '../providers/types.js';
 import type { ClusterSpec, ExistingCluster, FederationSpec } from '../spec/types.js';
 import { adoptExisting, apiCall, childWorkflowTimeout, kubeWait, memberReady, memberReadyTimeoutMs, waitReady } from './activity-options.js';
 import { finishRun, newProgress, stepTimings, updateCluster, type FederationProgress } from './progress.js';
 import { provisionCluster } from './provision-cluster.js';
+import { reconcileSpec } from './reconcile.js';
 import { stepRunner } from './steps.js';
 import { teardown } from './teardown.js';
 
@@ -27,6 +28,7 @@ import { teardown } from './teardown.js';
 interface ReadyCluster extends ClusterAccess {
   readonly name: string;
   readonly created: boolean;
+  readonly drift?: string;
   readonly target: ClusterTarget;
 }
 
@@ -51,6 +53,9 @@ export function childIds(): typeof legacyWorkflowIds {
   return patched(collisionFreeIdsPatch) ? workflowIds : legacyWorkflowIds;
 }
 
+/** Patch id: a run removes what the spec no longer names (stale joins, a former host's plane, dropped clusters). */
+export const reconcileSpecPatch = 'reconcile-spec-edits';
+
 /** Patch id: the cleanup of a failed run removes only what that run created. */
 export const cleanupOwnRunPatch = 'cleanup-only-what-the-run-created';
 
@@ -70,7 +75,7 @@ async function allSettled<T>(promises: readonly Promise<T>[]): Promise<T[]> {
  * every cluster joined, kube-dns configured and each join verified. Every step is an idempotent
  * activity, so a re-run (or a resumed run) finishes what is missing and creates nothing twice.
  */
-export async function federate(spec: FederationSpec): Promise<FederationSummary> {
+export async function federate(spec: FederationSpec, options: FederateOptions = {}): Promise<FederationSummary> {
   const progress: FederationProgress = newProgress(spec, 'federate', Date.now());
   setHandler(progressQuery, () => progress);
   const steps = stepRunner(progress);
@@ -125,7 +130,7 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
               throw err;
             }
           },
-          (c) => `${c.created ? 'created' : 'adopted'}, RUNNING at ${c.endpoint}`,
+          (c) => `${c.created ? 'created' : 'adopted'}, RUNNING at ${c.endpoint}${c.drift ? `; not changed in place: ${c.drift}` : ''}`,
         ),
       );
       try {
@@ -166,6 +171,12 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
         ).then(() => { updateCluster(progress, c.name, { status: 'Joined' }); }),
       ),
     );
+
+    if (patched(reconcileSpecPatch)) {
+      await steps.run('reconcile', (title) => reconcileSpec({ spec, options, host, target, title }), (note) => note);
+    } else {
+      steps.skip('reconcile', 'run started before kfed reconciled spec edits');
+    }
 
     await allSettled(
       spec.clusters.map((c) =>

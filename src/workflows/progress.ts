@@ -85,6 +85,7 @@ export function federateSteps(spec: FederationSpec): StepTemplate[] {
     })),
     { id: 'plane', title: `init ${spec.plane.type} plane on ${host?.name ?? spec.host}`, group: 'PlaneReady', cluster: spec.host },
     ...spec.clusters.map((c) => ({ id: `join:${c.name}`, title: `join ${c.context} to ${spec.name}`, group: 'MembersJoined' as const, cluster: c.name })),
+    { id: 'reconcile', title: 'remove what the spec no longer names', group: 'MembersJoined' },
     ...spec.clusters.map((c) => ({ id: `dns:${c.name}`, title: `configure kube-dns on ${c.name}`, group: 'DnsConfigured' as const, cluster: c.name })),
     ...spec.clusters.map((c) => ({ id: `verify:${c.name}`, title: `verify ${c.context} with its joined credentials`, group: 'Verified' as const, cluster: c.name })),
     { id: 'canary', title: 'propagate a canary to every member and remove it', group: 'Verified' },

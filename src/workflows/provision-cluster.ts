@@ -18,6 +18,8 @@ export interface ProvisionedCluster extends ClusterAccess {
   readonly name: string;
   /** False when an existing cluster of that name was adopted. */
   readonly created: boolean;
+  /** How an adopted cluster differs from the spec in what kfed does not change in place. */
+  readonly drift?: string;
 }
 
 /**
@@ -54,5 +56,5 @@ export async function provisionCluster(input: ProvisionClusterInput): Promise<Pr
 
   const access = await proxyActivities<Activities>({ ...apiCall, summary: `read endpoint of ${cluster.name}` }).clusterAccess(where);
   details(`RUNNING at ${access.endpoint} (CA ${access.caFingerprint.slice(0, 23)}…)`);
-  return { name: cluster.name, created: created.created, ...access };
+  return { name: cluster.name, created: created.created, ...access, ...(created.drift ? { drift: created.drift } : {}) };
 }

@@ -16,7 +16,7 @@ plane, each join and each kube-dns entry — as create, adopt, unchanged, update
 with the reason. It runs on a worker, with the same providers and credentials as a real run,
 and changes nothing. Exit 0 when nothing is in conflict, 2 when a conflict would fail the run.`;
 
-const marks: Record<PlanAction, string> = { create: '+', adopt: '~', unchanged: '=', update: '*', conflict: '!' };
+const marks: Record<PlanAction, string> = { create: '+', adopt: '~', unchanged: '=', update: '*', conflict: '!', unjoin: '-', delete: '-' };
 
 /** How long a plan may take before kfed says no worker seems to run it. */
 const planTimeoutMs = 180_000;

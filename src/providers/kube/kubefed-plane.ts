@@ -8,6 +8,7 @@ import { KubeClient } from './client.js';
 import { apiAccessOf } from './connector.js';
 import { UnreachableError } from './errors.js';
 import { checkHost, prepareMember, registerOnHost } from './join/join.js';
+import { joinedMembers } from './join/joined.js';
 import { planJoin } from './join/plan.js';
 import { planeNamespaceUid, removeFromHost, removeFromMember } from './join/unjoin.js';
 import { verifyJoin } from './join/verify.js';
@@ -22,6 +23,7 @@ import type {
   CanaryMember,
   CanaryResult,
   ControlPlane,
+  JoinedMember,
   JoinNames,
   JoinResult,
   KubeConnector,
@@ -105,10 +107,11 @@ export class KubeFedPlane implements ControlPlane {
    * deleted before its unjoin — leaves the host clean and is reported as `unreachable`; any other
    * member failure (e.g. permission) is thrown so a retry can finish the job.
    */
-  async unjoin(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<UnjoinResult> {
+  async unjoin(host: ClusterTarget, member: ClusterTarget | undefined, names: JoinNames): Promise<UnjoinResult> {
     validateJoinNames(names);
     const hostSide = await this.connect(host);
     const hostChanged = await removeFromHost(hostSide.client, names);
+    if (!member) return { changed: hostChanged, member: 'skipped' };
     const hostUid = await planeNamespaceUid(hostSide.client, names.namespace);
     try {
       const memberSide = await this.connect(member);
@@ -144,6 +147,11 @@ export class KubeFedPlane implements ControlPlane {
   async uninstall(host: ClusterTarget, options: { readonly namespace: string }): Promise<UninstallResult> {
     const { client } = await this.connect(host);
     return uninstallPlane(client, options.namespace);
+  }
+
+  async joined(host: ClusterTarget, options: { readonly namespace: string; readonly federation: string }): Promise<JoinedMember[]> {
+    const { client } = await this.connect(host);
+    return joinedMembers(client, options.namespace, options.federation);
   }
 
   async health(host: ClusterTarget, options: { readonly namespace: string }): Promise<MemberHealth[]> {

@@ -45,8 +45,9 @@ export interface UnjoinResult {
   /**
    * `removed`: the member side is gone too. `unreachable`: the member's API server could not be
    * reached (e.g. the cluster was deleted); the host side is clean, the member side was not touched.
+   * `skipped`: no way to reach the member was given (a member kfed no longer knows how to reach).
    */
-  readonly member: 'removed' | 'unreachable';
+  readonly member: 'removed' | 'unreachable' | 'skipped';
 }
 
 /** What {@link ControlPlane.init} installed (or found installed). */
@@ -84,7 +85,7 @@ export interface ControlPlane {
    * Removes exactly what join created, in both clusters; missing objects are fine. The host side
    * goes first and always; an unreachable member is reported, not thrown.
    */
-  unjoin(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<UnjoinResult>;
+  unjoin(host: ClusterTarget, member: ClusterTarget | undefined, names: JoinNames): Promise<UnjoinResult>;
   /**
    * Read-only: what {@link ControlPlane.init} would do on the host. KubeFed gives one item,
    * `plane on <host>` (`create`, `unchanged`, or `update` naming what differs); a list leaves
@@ -101,6 +102,8 @@ export interface ControlPlane {
    * (ConflictError) while members are joined. Missing objects are fine.
    */
   uninstall(host: ClusterTarget, options: { readonly namespace: string }): Promise<UninstallResult>;
+  /** Read-only: the members the host holds joins of for `federation` (by kfed's join labels). */
+  joined(host: ClusterTarget, options: { readonly namespace: string; readonly federation: string }): Promise<JoinedMember[]>;
   /** Read-only: every member's health as the plane reports it. */
   health(host: ClusterTarget, options: { readonly namespace: string }): Promise<MemberHealth[]>;
   /** Read-only: one member's health; NotFoundError when it is not joined. */
@@ -137,6 +140,14 @@ export interface MemberHealth {
   readonly lastProbe?: string;
   readonly region?: string;
   readonly zones?: readonly string[];
+}
+
+/** A member a host holds a join of (its KubeFedCluster): public facts only. */
+export interface JoinedMember {
+  readonly member: string;
+  readonly apiEndpoint: string;
+  /** Base64 PEM CA the plane trusts for it. */
+  readonly caBundle?: string;
 }
 
 /** What a canary round trip proved: every member received the canary, and lost it again. */

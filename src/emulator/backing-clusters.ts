@@ -5,6 +5,18 @@ import type { LocalCluster as LocalClusterType, LocalClusterInfo, LocalClusterOp
 import type { Toolchain } from '../local/tools.js';
 import { waitFor } from '../local/wait.js';
 
+/** Options of {@link BackingClusters} beyond where they live and who may call them. */
+export interface BackingClustersOptions {
+  /**
+   * Run the real processes of the backing clusters' pods (e.g. the KubeFed controller-manager)
+   * while this emulator runs, logging under `<podLogsDir>/<cluster>/`. See src/local/pod-runner.ts.
+   * @default off: kwok only simulates every pod
+   */
+  readonly podLogsDir?: string;
+  /** Lifecycle lines of the pod runners. @default silent */
+  readonly log?: (line: string) => void;
+}
+
 /** What an emulated GKE cluster needs from its backing cluster. */
 export interface BackingSpec {
   readonly name: string;
@@ -36,6 +48,7 @@ export class BackingClusters {
     private readonly workdir: string,
     private readonly toolchain: () => Promise<Toolchain>,
     private readonly accessToken: string,
+    private readonly settings: BackingClustersOptions = {},
   ) {}
 
   /**
@@ -47,7 +60,8 @@ export class BackingClusters {
     const LocalCluster = await localCluster();
     if (LocalCluster.exists(spec.name, this.workdir)) {
       try {
-        const cluster = LocalCluster.attach(spec.name, options);
+        // The object in use, if any: a second one would run a second set of pod processes.
+        const cluster = this.live.get(spec.name) ?? LocalCluster.attach(spec.name, options);
         if (!(await cluster.isReady())) {
           await cluster.start();
           await waitFor(`backing cluster ${spec.name}`, () => cluster.isReady(), { timeoutMs: 120_000, intervalMs: 500 });
@@ -58,6 +72,7 @@ export class BackingClusters {
         await this.delete(spec.name);
       }
     }
+    await this.live.get(spec.name)?.stopPods();
     const cluster = await LocalCluster.create(spec.name, options);
     this.live.set(spec.name, cluster);
     return cluster.info;
@@ -100,9 +115,19 @@ export class BackingClusters {
     }
   }
 
+  /**
+   * Stops the pod processes of every cluster in use (the clusters keep running), e.g. when the
+   * emulator stops: the next emulator's {@link ensureRunning} starts them again.
+   */
+  async stopPods(): Promise<void> {
+    await Promise.all([...this.live.values()].map((cluster) => cluster.stopPods()));
+  }
+
   /** Stops and removes the cluster; absent is fine. */
   async delete(name: string): Promise<void> {
+    const live = this.live.get(name);
     this.live.delete(name);
+    await live?.stopPods();
     await this.restarting.get(name);
     const dir = join(this.workdir, 'clusters', name);
     if (!existsSync(dir)) return;
@@ -132,6 +157,9 @@ export class BackingClusters {
       scheduler: spec.scheduler,
       staticTokens: [{ token: this.accessToken, user: 'kfed-emulator', groups: ['system:masters'] }],
       deleteOnExit: false,
+      ...(this.settings.podLogsDir !== undefined
+        ? { runPods: { logsDir: this.settings.podLogsDir, ...(this.settings.log ? { log: this.settings.log } : {}) } }
+        : {}),
     };
   }
 }

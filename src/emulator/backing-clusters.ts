@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { exec } from '../local/exec.js';
 import type { LocalCluster as LocalClusterType, LocalClusterInfo, LocalClusterOptions } from '../local/local-cluster.js';
+import type { RunningContainer } from '../local/pod-runner.js';
 import type { Toolchain } from '../local/tools.js';
 import { waitFor } from '../local/wait.js';
 
@@ -116,11 +117,19 @@ export class BackingClusters {
   }
 
   /**
-   * Stops the pod processes of every cluster in use (the clusters keep running), e.g. when the
-   * emulator stops: the next emulator's {@link ensureRunning} starts them again.
+   * Lets go of every cluster in use, as the emulator must when it stops: their pod processes
+   * stop, the clusters keep running, and the next {@link ensureRunning} (the next emulator's)
+   * runs the pods again.
    */
-  async stopPods(): Promise<void> {
-    await Promise.all([...this.live.values()].map((cluster) => cluster.stopPods()));
+  async release(): Promise<void> {
+    const clusters = [...this.live.values()];
+    this.live.clear();
+    await Promise.all(clusters.map((cluster) => cluster.stopPods()));
+  }
+
+  /** The pod processes run for a cluster in use (none without {@link BackingClustersOptions.podLogsDir}). */
+  podContainers(name: string): RunningContainer[] {
+    return this.live.get(name)?.podRunner?.containers() ?? [];
   }
 
   /** Stops and removes the cluster; absent is fine. */

@@ -8,7 +8,7 @@ import { processAlive } from '../../src/local/state.js';
 import type { Toolchain } from '../../src/local/tools.js';
 import { waitFor } from '../../src/local/wait.js';
 import { controllerRbac, kubeFedConfig, releaseCrds } from '../../src/providers/kube/kubefed-release/index.js';
-import { controllerDeployment } from '../../src/providers/kube/plane-manifests.js';
+import { controllerDeployment } from '../../src/providers/kube/plane/manifests.js';
 import type { KubeObject } from '../../src/providers/kube/resources.js';
 import { scratchDir, testToolchain } from '../support/substrate.js';
 

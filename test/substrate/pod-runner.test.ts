@@ -14,7 +14,7 @@ import type { Toolchain } from '../../src/local/tools.js';
 import { waitFor } from '../../src/local/wait.js';
 import { KubeClient } from '../../src/providers/kube/client.js';
 import { controllerRbac, federatedTypeConfigs, kubeFedConfig, releaseCrds } from '../../src/providers/kube/kubefed-release/index.js';
-import { controllerDeployment, controllerDeploymentName } from '../../src/providers/kube/plane-manifests.js';
+import { controllerDeployment, controllerDeploymentName } from '../../src/providers/kube/plane/manifests.js';
 import type { KubeObject } from '../../src/providers/kube/resources.js';
 import { scratchDir, testToolchain } from '../support/substrate.js';
 

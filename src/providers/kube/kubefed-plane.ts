@@ -146,7 +146,7 @@ export class KubeFedPlane implements ControlPlane {
   /** See {@link uninstallPlane}: only kfed-labelled objects, refused while members are joined. */
   async uninstall(host: ClusterTarget, options: { readonly namespace: string }): Promise<UninstallResult> {
     const { client } = await this.connect(host);
-    return uninstallPlane(client, options.namespace);
+    return uninstallPlane(client, options.namespace, { timeoutMs: this.options.propagationTimeoutMs ?? 120_000, intervalMs: this.pollIntervalMs });
   }
 
   async joined(host: ClusterTarget, options: { readonly namespace: string; readonly federation: string }): Promise<JoinedMember[]> {

@@ -5,8 +5,7 @@
 import { ConflictError, TransientError } from '../../errors.js';
 import type { KubeClient } from '../client.js';
 import { ensureNamespace } from '../ownership.js';
-import { kubeFedCrds } from './crds.js';
-import { controllerDeployment, controllerDeploymentName, controllerPodLabels, controllerRbac, kubeFedConfig, kubeFedImage } from './manifests.js';
+import { controllerDeployment, controllerDeploymentName, controllerPodLabels, controllerRbac, federatedTypeConfigs, kubeFedConfig, kubeFedImage, planeCrds } from './manifests.js';
 import { crdWaitingFor, deploymentWaitingFor, pollUntilReady } from '../readiness.js';
 import type { PlaneStatus } from '../types.js';
 import { hostPlaneConflict, observeHostPlane } from './state.js';
@@ -48,11 +47,11 @@ export async function initPlane(host: KubeClient, options: InstallOptions): Prom
     });
   }
   let changed = await ensureNamespace(host, namespace);
-  for (const crd of kubeFedCrds) changed = (await host.ensure(crd)).changed || changed;
-  const crds = kubeFedCrds.map((c) => c.metadata.name);
-  // The KubeFedConfig below is a custom resource: its CRD must be served first.
+  for (const crd of planeCrds()) changed = (await host.ensure(crd)).changed || changed;
+  const crds = planeCrds().map((c) => c.metadata.name);
+  // The KubeFedConfig and FederatedTypeConfigs below are custom resources: their CRDs must be served first.
   await wait(() => firstWaiting(crds.map((name) => () => crdWaitingFor(host, name))));
-  for (const obj of [...controllerRbac(namespace), kubeFedConfig(namespace), controllerDeployment(namespace)]) {
+  for (const obj of [...controllerRbac(namespace), kubeFedConfig(namespace), ...federatedTypeConfigs(namespace), controllerDeployment(namespace)]) {
     changed = (await host.ensure(obj)).changed || changed;
   }
   await wait(() => deploymentWaitingFor(host, namespace, controllerDeploymentName, controllerPodLabels));

@@ -1,9 +1,11 @@
 /**
- * The KubeFed v0.10.0 control plane on the host, as plain manifests: what the release's Helm
- * chart installs for the controller-manager (without the admission webhook, whose serving
- * certificate needs cert-manager or a post-install job; validation is the webhook's only job).
+ * The KubeFed v0.10.0 control plane on the host, as kfed installs it: the release's own objects
+ * (pinned from its Helm chart in ../kubefed-release) with kfed's ownership labels, and the
+ * controller-manager Deployment the chart deploys, with the image pinned. Without the admission
+ * webhook, whose serving certificate needs cert-manager or a post-install job.
  */
 import { kubeManagedLabels } from '../../../ownership.js';
+import * as release from '../kubefed-release/index.js';
 import type { KubeObject } from '../resources.js';
 
 /** The pinned controller image. NOTE: the chart's default tag `canary` floats; never use it. */
@@ -15,85 +17,29 @@ export const controllerDeploymentName = 'kubefed-controller-manager';
 /** Pod label the chart selects the controller-manager by. */
 export const controllerPodLabels: Readonly<Record<string, string>> = { 'kubefed-control-plane': 'controller-manager' };
 
-const controllerServiceAccount = 'kubefed-controller';
-
-/** Cluster-scoped names carry the namespace, so two planes in different namespaces never share one. */
-function controllerRoleName(namespace: string): string {
-  return `kubefed-role:${namespace}`;
+/** kfed's ownership labels on a release object (its own labels kept). */
+function owned(obj: KubeObject): KubeObject {
+  return { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata.labels, ...kubeManagedLabels } } };
 }
 
-const rbac = 'rbac.authorization.k8s.io/v1';
+/** Every CRD of the release (core, scheduling and the `Federated*` types), full schemas, kfed-labelled. */
+export function planeCrds(): KubeObject[] {
+  return release.releaseCrds().map(owned);
+}
 
-/** ServiceAccount and RBAC of the controller-manager (the chart's, for `scope: Cluster`). */
+/** ServiceAccount and RBAC of the controller-manager: the chart's, for `scope: Cluster`. */
 export function controllerRbac(namespace: string): KubeObject[] {
-  const subjects = [{ kind: 'ServiceAccount', name: controllerServiceAccount, namespace }];
-  const clusterRole = controllerRoleName(namespace);
-  return [
-    {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: controllerServiceAccount, namespace, labels: kubeManagedLabels },
-    },
-    {
-      apiVersion: rbac,
-      kind: 'ClusterRole',
-      metadata: { name: clusterRole, labels: kubeManagedLabels },
-      rules: [
-        { apiGroups: ['scheduling.kubefed.io'], resources: ['*'], verbs: ['get', 'watch', 'list', 'update', 'patch'] },
-        { apiGroups: ['multiclusterdns.kubefed.io'], resources: ['*'], verbs: ['get', 'watch', 'list', 'create', 'update', 'patch', 'delete'] },
-        { apiGroups: ['core.kubefed.io'], resources: ['*'], verbs: ['get', 'watch', 'list', 'create', 'update', 'patch', 'delete'] },
-        { apiGroups: ['types.kubefed.io'], resources: ['*'], verbs: ['get', 'watch', 'list', 'update', 'patch'] },
-        { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'watch', 'list'] },
-        { apiGroups: [''], resources: ['events'], verbs: ['get', 'create', 'update', 'patch'] },
-      ],
-    },
-    {
-      apiVersion: rbac,
-      kind: 'ClusterRoleBinding',
-      metadata: { name: clusterRole, labels: kubeManagedLabels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
-      subjects,
-    },
-    {
-      apiVersion: rbac,
-      kind: 'Role',
-      metadata: { name: 'kubefed-config-role', namespace, labels: kubeManagedLabels },
-      rules: [
-        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'update', 'patch'] },
-        // Member tokens: the controller reads the Secret each KubeFedCluster names.
-        { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
-        // Leader election (the KubeFedConfig below picks the `leases` lock).
-        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
-      ],
-    },
-    {
-      apiVersion: rbac,
-      kind: 'RoleBinding',
-      metadata: { name: 'kubefed-config-rolebinding', namespace, labels: kubeManagedLabels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kubefed-config-role' },
-      subjects,
-    },
-  ];
+  return release.controllerRbac(namespace).map(owned);
 }
 
-/** The plane's configuration, with the chart's defaults. */
+/** The plane's configuration: the chart's KubeFedConfig, which passes the controller's validation. */
 export function kubeFedConfig(namespace: string): KubeObject {
-  return {
-    apiVersion: 'core.kubefed.io/v1beta1',
-    kind: 'KubeFedConfig',
-    metadata: { name: 'kubefed', namespace, labels: kubeManagedLabels },
-    spec: {
-      scope: 'Cluster',
-      controllerDuration: { availableDelay: '20s', unavailableDelay: '60s' },
-      leaderElect: { leaseDuration: '15s', renewDeadline: '10s', retryPeriod: '5s', resourceLock: 'leases' },
-      clusterHealthCheck: { period: '10s', failureThreshold: 3, successThreshold: 1, timeout: '3s' },
-      syncController: { adoptResources: 'Enabled' },
-      featureGates: [
-        { name: 'PushReconciler', configuration: 'Enabled' },
-        { name: 'SchedulerPreferences', configuration: 'Enabled' },
-      ],
-    },
-  };
+  return owned(release.kubeFedConfig(namespace));
+}
+
+/** The FederatedTypeConfigs the chart enables (ConfigMaps, Deployments, Namespaces, Services, ...). */
+export function federatedTypeConfigs(namespace: string): KubeObject[] {
+  return release.federatedTypeConfigs(namespace).map(owned);
 }
 
 /** The controller-manager, as the chart deploys it (two replicas with leader election). */
@@ -109,7 +55,7 @@ export function controllerDeployment(namespace: string): KubeObject {
         metadata: { labels: { ...kubeManagedLabels, ...controllerPodLabels } },
         spec: {
           securityContext: { runAsUser: 1001 },
-          serviceAccountName: controllerServiceAccount,
+          serviceAccountName: release.controllerServiceAccountName,
           terminationGracePeriodSeconds: 10,
           containers: [
             {

@@ -6,9 +6,8 @@
 import type { PlanItem } from '../../types.js';
 import type { KubeClient } from '../client.js';
 import { listDifferences, objectDrift } from '../drift.js';
-import { kubeFedCrds } from './crds.js';
 import { hostPlaneConflict, observeHostPlane } from './state.js';
-import { controllerDeployment, controllerDeploymentName, controllerRbac, kubeFedConfig, kubeFedImage } from './manifests.js';
+import { controllerDeployment, controllerDeploymentName, controllerRbac, federatedTypeConfigs, kubeFedConfig, kubeFedImage, planeCrds } from './manifests.js';
 
 /**
  * The plan item of `init` on the host (resource `plane on <hostName>`):
@@ -24,7 +23,8 @@ export async function planInit(host: KubeClient, hostName: string, namespace: st
   const problems: string[] = [];
   if (!ns) problems.push(`Namespace ${namespace} missing`);
   let installed = false;
-  for (const crd of kubeFedCrds) {
+  const crds = planeCrds();
+  for (const crd of crds) {
     const drift = await objectDrift(host, crd);
     installed ||= drift.exists;
     if (drift.problem) problems.push(drift.problem);
@@ -35,12 +35,12 @@ export async function planInit(host: KubeClient, hostName: string, namespace: st
     return {
       resource,
       action: 'create',
-      reason: `KubeFed is not installed on ${hostName} (${host.endpoint}): init installs ${kubeFedCrds.length} CRDs and the controller-manager ${kubeFedImage} in ${namespace}`,
+      reason: `KubeFed is not installed on ${hostName} (${host.endpoint}): init installs ${crds.length} CRDs and the controller-manager ${kubeFedImage} in ${namespace}`,
     };
   }
   // NOTE: the KubeFedConfig is read after the CRDs: without its CRD the read is a 404, which
   // reads as "missing" — true, and the missing CRD is already listed.
-  for (const obj of [...controllerRbac(namespace), kubeFedConfig(namespace)]) {
+  for (const obj of [...controllerRbac(namespace), kubeFedConfig(namespace), ...federatedTypeConfigs(namespace)]) {
     const drift = await objectDrift(host, obj);
     if (drift.problem) problems.push(drift.problem);
   }
@@ -49,7 +49,7 @@ export async function planInit(host: KubeClient, hostName: string, namespace: st
     return {
       resource,
       action: 'unchanged',
-      reason: `KubeFed installed in ${namespace}: ${kubeFedCrds.length} CRDs, KubeFedConfig, Deployment ${controllerDeploymentName} with ${kubeFedImage}`,
+      reason: `KubeFed installed in ${namespace}: ${crds.length} CRDs, KubeFedConfig, ${federatedTypeConfigs(namespace).length} FederatedTypeConfigs, Deployment ${controllerDeploymentName} with ${kubeFedImage}`,
     };
   }
   return { resource, action: 'update', reason: `KubeFed in ${namespace} differs from kfed's: ${listDifferences(problems)}` };

@@ -5,9 +5,8 @@
  */
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { KubeClient } from '../client.js';
-import { deleteNamespaceIfUnused, deleteOwned } from '../ownership.js';
-import { kubeFedCrds } from './crds.js';
-import { controllerDeployment, controllerRbac, kubeFedConfig } from './manifests.js';
+import { deleteNamespaceIfUnused, deleteOwned, isOwned } from '../ownership.js';
+import { controllerDeployment, controllerRbac, federatedTypeConfigs, kubeFedConfig, planeCrds } from './manifests.js';
 import { kinds } from '../objects.js';
 import { allNamespaces, refOf, type KindRef, type KubeObject } from '../resources.js';
 import type { UninstallResult } from '../types.js';
@@ -16,17 +15,42 @@ const kubeFedClusterKind = kinds.kubeFedCluster;
 const kubeFedConfigKind = kinds.kubeFedConfig;
 
 /** Live objects of a KubeFed kind; none when its CRD is not installed. */
-async function listLive(host: KubeClient, kind: KindRef, namespace: string | typeof allNamespaces): Promise<KubeObject[]> {
+async function listLive(host: KubeClient, kind: KindRef, namespace: string | typeof allNamespaces, includeDeleting = false): Promise<KubeObject[]> {
   try {
-    return (await host.list(kind, { namespace })).filter((o) => !o.metadata.deletionTimestamp);
+    return (await host.list(kind, { namespace })).filter((o) => includeDeleting || !o.metadata.deletionTimestamp);
   } catch (err) {
     if (err instanceof NotFoundError) return [];
     throw err;
   }
 }
 
+/** The controller's finalizer on each FederatedTypeConfig (it stops that type's controllers first). */
+const typeConfigFinalizer = 'core.kubefed.io/federated-type-config';
+
 /**
- * Removes the plane in `namespace`: the controller Deployment first (so nothing acts on the
+ * Deletes kfed's FederatedTypeConfigs and waits until the controller released them; after
+ * `timeoutMs` (no controller running) kfed removes the finalizer itself: it only tells the
+ * controller to stop watching the type, and there is no controller to tell.
+ */
+async function removeTypeConfigs(host: KubeClient, namespace: string, options: { readonly timeoutMs: number; readonly intervalMs: number }): Promise<boolean> {
+  let changed = false;
+  for (const ftc of federatedTypeConfigs(namespace)) changed = (await deleteOwned(host, refOf(ftc))) || changed;
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const left = (await listLive(host, kinds.federatedTypeConfig, namespace, true)).filter((o) => isOwned(o));
+    if (left.length === 0) return changed;
+    if (Date.now() >= deadline) {
+      for (const ftc of left) {
+        await host.replace({ ...ftc, metadata: { ...ftc.metadata, finalizers: (ftc.metadata.finalizers ?? []).filter((f) => f !== typeConfigFinalizer) } });
+      }
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, options.intervalMs));
+  }
+}
+
+/**
+ * Removes the plane in `namespace`: the FederatedTypeConfigs (released by the running controller), then the controller Deployment (so nothing acts on the
  * rest), the KubeFedConfig, the controller's RBAC, then the KubeFed CRDs, then the namespace.
  *
  * Refuses with a {@link ConflictError}, before removing anything, while a KubeFedCluster
@@ -39,7 +63,7 @@ async function listLive(host: KubeClient, kind: KindRef, namespace: string | typ
  * when kfed created it (labelled) and no ServiceAccount but `default` is left in it (a join of
  * another federation, or someone else's workload, may live there).
  */
-export async function uninstallPlane(host: KubeClient, namespace: string): Promise<UninstallResult> {
+export async function uninstallPlane(host: KubeClient, namespace: string, options: { readonly timeoutMs: number; readonly intervalMs: number }): Promise<UninstallResult> {
   const joined = await listLive(host, kubeFedClusterKind, namespace);
   if (joined.length > 0) {
     const members = joined.map((c) => c.metadata.name).sort();
@@ -48,7 +72,9 @@ export async function uninstallPlane(host: KubeClient, namespace: string): Promi
       hint: 'unjoin every member before removing the plane',
     });
   }
-  let changed = await deleteOwned(host, refOf(controllerDeployment(namespace)));
+  // The FederatedTypeConfigs first, while the controller runs: it holds a finalizer on each.
+  let changed = await removeTypeConfigs(host, namespace, options);
+  changed = (await deleteOwned(host, refOf(controllerDeployment(namespace)))) || changed;
   changed = (await deleteOwned(host, refOf(kubeFedConfig(namespace)))) || changed;
   // Bindings before the roles and ServiceAccount they name: never a binding to nothing.
   for (const obj of controllerRbac(namespace).reverse()) changed = (await deleteOwned(host, refOf(obj))) || changed;
@@ -56,7 +82,7 @@ export async function uninstallPlane(host: KubeClient, namespace: string): Promi
   const users = [...(await listLive(host, kubeFedClusterKind, allNamespaces)), ...(await listLive(host, kubeFedConfigKind, allNamespaces))];
   const crds = users.length === 0 ? 'removed' : 'kept';
   if (crds === 'removed') {
-    for (const crd of [...kubeFedCrds].reverse()) changed = (await deleteOwned(host, refOf(crd))) || changed;
+    for (const crd of planeCrds().reverse()) changed = (await deleteOwned(host, refOf(crd))) || changed;
   }
 
   changed = (await deleteNamespaceIfUnused(host, namespace)) || changed;

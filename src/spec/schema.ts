@@ -36,7 +36,7 @@ function domainProblem(v: string): string | undefined {
   if (!v.endsWith('.')) return `${quote(v)} must end with "." (a fully qualified domain, e.g. ${quote(`${v}.`)})`;
   const name = v.slice(0, -1);
   if (name.length > maxDomainLength) {
-    return `is ${name.length} characters long; a DNS name is at most ${maxDomainLength} characters (not counting the final ".")`;
+    return `is ${v.length} characters long; a DNS name is at most ${maxDomainLength} characters (${maxDomainLength + 1} with the final ".")`;
   }
   if (!name.split('.').every((l) => dnsLabel.test(l))) {
     return `${quote(v)} is not a valid DNS name (labels of letters, digits and '-', at most 63 characters each)`;

@@ -7,16 +7,20 @@ import { shown } from '../spec/quote.js';
 import { readSpecFile, specProblems } from './read-spec.js';
 import { ExitCode, ExitError } from './errors.js';
 
+/** The spec in FILE, which must describe federation `name` (exit 2 otherwise). Needs no server. */
+export function specFromFile(name: string, file: string): FederationSpec {
+  const spec = readSpecFile(file);
+  if (spec.name !== name) throw new ExitError(ExitCode.BadInput, `kfed: ${shown(file)} describes federation ${spec.name}, not ${name}`);
+  return spec;
+}
+
 /**
- * The spec of a federation: from -f FILE when given, else the input of its last federate run
- * (so `kfed down NAME` needs no file). The recorded input is validated again before use.
+ * The spec of a federation: the one read from -f FILE when given (read it with
+ * {@link specFromFile} before connecting), else the input of its last federate run (so
+ * `kfed down NAME` needs no file). The recorded input is validated again before use.
  */
-export async function specOf(client: Client, name: string, file: string | undefined): Promise<FederationSpec> {
-  if (file) {
-    const spec = readSpecFile(file);
-    if (spec.name !== name) throw new ExitError(ExitCode.BadInput, `kfed: ${shown(file)} describes federation ${spec.name}, not ${name}`);
-    return spec;
-  }
+export async function specOf(client: Client, name: string, fromFile: FederationSpec | undefined): Promise<FederationSpec> {
+  if (fromFile) return fromFile;
   const history = await client.workflow
     .getHandle(workflowIds.federation(name))
     .fetchHistory()

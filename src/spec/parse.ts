@@ -1,4 +1,4 @@
-import { isScalar, parseAllDocuments, type Document, type YAMLError } from 'yaml';
+import { isScalar, Lexer, parseAllDocuments, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import { apiVersion, federationSchema, gkeClusterPath, kind, type FederationSpecInput } from './schema.js';
 import { checkRules } from './rules.js';
@@ -15,6 +15,17 @@ export const yamlLimits = {
   maxAliasCount: 50,
   /** Nesting levels of the data; a Federation spec has at most 5. */
   maxDepth: 16,
+  /**
+   * Nesting levels of the text, estimated before parsing (see {@link textNesting}); looser than
+   * maxDepth because the estimate counts indicators, not nodes. The parser's memory grows with
+   * nesting (a megabyte of "[" costs it a gigabyte), so deep text never reaches it.
+   */
+  maxTextNesting: 40,
+  /**
+   * Values (scalar tokens) in the text; a Federation spec with 50 clusters has about 500. Bounds
+   * the parser's work: its duplicate-key check is quadratic in a mapping's size.
+   */
+  maxScalars: 10_000,
   /** Problems reported at once; past this, only their number. */
   maxIssues: 30,
   /** Unknown field names echoed per object; past this, only their number. */
@@ -74,7 +85,7 @@ function zodIssues(error: z.ZodError, raw: unknown): SpecIssue[] {
       continue;
     }
     let message = issue.message;
-    if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
+    if (valueAt(raw, issue.path) === undefined) {
       message = formatPath(issue.path) === 'spec.project' ? 'is required (or set GOOGLE_CLOUD_PROJECT)' : 'is required';
     }
     issues.push({ path: formatPath(issue.path), message });
@@ -163,6 +174,11 @@ const topLevelFields = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
  * {@link SpecError} whose messages hold no more of the file than a position.
  */
 function readYaml(text: string, source: string): unknown {
+  const shape = textShape(text);
+  if (shape.nesting > yamlLimits.maxTextNesting) throw new SpecError([{ path: '', message: nestedTooDeeply }], source);
+  if (shape.scalars > yamlLimits.maxScalars) {
+    throw new SpecError([{ path: '', message: `holds too many values (more than ${yamlLimits.maxScalars}; a Federation spec has a few hundred at most)` }], source);
+  }
   let documents: Document.Parsed[];
   try {
     documents = parseAllDocuments(text, { uniqueKeys: true }) as Document.Parsed[];
@@ -212,6 +228,44 @@ function syntaxIssue(error: YAMLError): SpecIssue {
     .replace(/[^\x20-\x7e]/g, '?')
     .slice(0, 120);
   return { path: where, message: message || `syntax error (${error.code})` };
+}
+
+/** Scalar tokens of yaml's lexer start with this control character. */
+const scalarToken = '\x1f';
+
+/**
+ * How deeply YAML text nests and how many values it holds, from its tokens alone (yaml's lexer
+ * is a flat, linear pass). Nesting counts flow brackets, plus on each line the block indentation
+ * levels open above it and the block indicators (`- `, `? `, `: `) on it, which nest compactly
+ * (`- - - x`). Stops once past either limit.
+ */
+export function textShape(text: string): { readonly nesting: number; readonly scalars: number } {
+  let deepest = 0;
+  let scalars = 0;
+  let flow = 0;
+  const indents: number[] = [];
+  let lineStart = true;
+  let onLine = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === scalarToken && ++scalars > yamlLimits.maxScalars) break;
+    if (token === '[' || token === '{') flow++;
+    else if (token === ']' || token === '}') flow = Math.max(0, flow - 1);
+    else if (token === '\n') {
+      lineStart = true;
+      onLine = 0;
+      continue;
+    } else if (flow === 0 && (token === '-' || token === '?' || token === ':')) onLine++;
+    if (lineStart && flow === 0) {
+      lineStart = false;
+      const indent = token.startsWith(' ') && token.trim() === '' ? token.length : 0;
+      while ((indents.at(-1) ?? -1) >= indent) indents.pop();
+      indents.push(indent);
+    }
+    const depth = flow + indents.length + onLine;
+    if (depth > deepest) deepest = depth;
+    if (deepest > yamlLimits.maxTextNesting) break;
+  }
+  return { nesting: deepest, scalars };
 }
 
 /** How deep a value nests, counted without recursion (the data may be deeper than the stack). */

@@ -21,11 +21,11 @@ export async function connectClient(env: NodeJS.ProcessEnv = process.env): Promi
     connection = await Connection.connect({ address, tls, apiKey, metadata, connectTimeout: 5000 });
     await connection.workflowService.getSystemInfo({});
   } catch (err) {
-    console.error(
+    throw new ExitError(
+      ExitCode.TemporalUnreachable,
       `kfed: cannot reach Temporal at ${settings.address} (namespace ${settings.namespace}): ${err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err)}\n` +
         `  Start the local environment with \`npm start\` (or \`kfed local up\`), or point TEMPORAL_ADDRESS / TEMPORAL_PROFILE at your server.`,
     );
-    throw new ExitError(ExitCode.TemporalUnreachable);
   }
   return {
     client: new Client({ connection, namespace: settings.namespace }),

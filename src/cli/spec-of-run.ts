@@ -1,37 +1,39 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { specToDocument, validateSpec } from '../spec/parse.js';
+import { SpecError, specToDocument, validateSpec } from '../spec/parse.js';
 import type { FederationSpec } from '../spec/types.js';
 import { workflowIds } from '../contract.js';
-import { readSpecFile } from './read-spec.js';
+import { shown } from '../spec/quote.js';
+import { readSpecFile, specProblems } from './read-spec.js';
 import { ExitCode, ExitError } from './errors.js';
 
+/** The spec in FILE, which must describe federation `name` (exit 2 otherwise). Needs no server. */
+export function specFromFile(name: string, file: string): FederationSpec {
+  const spec = readSpecFile(file);
+  if (spec.name !== name) throw new ExitError(ExitCode.BadInput, `kfed: ${shown(file)} describes federation ${spec.name}, not ${name}`);
+  return spec;
+}
+
 /**
- * The spec of a federation: from -f FILE when given, else the input of its last federate run
- * (so `kfed down NAME` needs no file). The recorded input is validated again before use.
+ * The spec of a federation: the one read from -f FILE when given (read it with
+ * {@link specFromFile} before connecting), else the input of its last federate run (so
+ * `kfed down NAME` needs no file). The recorded input is validated again before use.
  */
-export async function specOf(client: Client, name: string, file: string | undefined): Promise<FederationSpec> {
-  if (file) {
-    const spec = readSpecFile(file);
-    if (spec.name !== name) {
-      console.error(`kfed: ${file} describes federation ${spec.name}, not ${name}`);
-      throw new ExitError(ExitCode.BadInput);
-    }
-    return spec;
-  }
+export async function specOf(client: Client, name: string, fromFile: FederationSpec | undefined): Promise<FederationSpec> {
+  if (fromFile) return fromFile;
   const history = await client.workflow
     .getHandle(workflowIds.federation(name))
     .fetchHistory()
     .catch(() => undefined);
   const payload = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  if (!payload) {
-    console.error(`kfed: no recorded run of federation ${name}; pass its spec with -f FILE`);
-    throw new ExitError(ExitCode.BadInput);
-  }
+  if (!payload) throw new ExitError(ExitCode.BadInput, `kfed: no recorded run of federation ${name}; pass its spec with -f FILE`);
   const spec = defaultPayloadConverter.fromPayload<FederationSpec>(payload);
   // Recorded inputs are normalized specs; check them again before acting on them.
-  return validateSpec(
-    specToDocument(spec),
-    `recorded input of kfed-${name}`,
-  );
+  const source = `the recorded input of ${workflowIds.federation(name)}`;
+  try {
+    return validateSpec(specToDocument(spec), source);
+  } catch (err) {
+    if (err instanceof SpecError) throw specProblems(source, err);
+    throw err;
+  }
 }

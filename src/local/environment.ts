@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { freePort } from './ports.js';
-import { localDir, localEnv, processAlive, readLocalState, writeLocalState, type LocalState } from './state.js';
+import { ensureLocalDir, localEnv, processAlive, readLocalState, writeLocalState, type LocalState } from './state.js';
 import { taskQueuePollers } from './task-queue.js';
 import { TemporalDevServer, isTemporalServing } from './temporal-dev-server.js';
 import { projectRoot, type Toolchain } from './tools.js';
@@ -28,7 +28,7 @@ function tsEntry(relativePath: string): string[] {
 
 /** Starts a long-lived process that outlives this one (detached, output to a log file). */
 function spawnDetached(args: string[], env: NodeJS.ProcessEnv, logFile: string): number {
-  const fd = openSync(logFile, 'a');
+  const fd = openSync(logFile, 'a', 0o600);
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', fd, fd], detached: true, cwd: projectRoot });
   closeSync(fd);
   child.unref();
@@ -112,9 +112,9 @@ function elapsed(since: number): string {
  */
 export async function ensureLocalEnvironment(options: EnsureLocalOptions): Promise<LocalEnvironment> {
   const env = options.env ?? process.env;
-  const dir = localDir(env);
+  const dir = ensureLocalDir(env);
   const logs = join(dir, 'logs');
-  mkdirSync(logs, { recursive: true });
+  mkdirSync(logs, { recursive: true, mode: 0o700 });
   const previous = readLocalState(env);
 
   const ensureTemporal = async (): Promise<[TemporalState, boolean]> => {
@@ -136,7 +136,7 @@ export async function ensureLocalEnvironment(options: EnsureLocalOptions): Promi
     const port = known?.port ?? (await freePort());
     const stateDir = join(dir, 'emulator');
     const logFile = join(logs, 'emulator.log');
-    const pid = spawnDetached([...tsEntry('src/client.ts'), 'emulator', '--port', String(port), '--state-dir', stateDir], env, logFile);
+    const pid = spawnDetached([...tsEntry('src/cli/main.ts'), 'emulator', '--port', String(port), '--state-dir', stateDir], env, logFile);
     const state: EmulatorState = {
       port,
       dnsEndpoint: `http://127.0.0.1:${port}/dns/v1`,

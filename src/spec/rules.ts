@@ -1,4 +1,6 @@
+import { pollIntervalProblem } from './bounds.js';
 import type { SpecIssue } from './parse.js';
+import { quote } from './quote.js';
 import type { FederationDocument } from './schema.js';
 import type { FederationSpec } from './types.js';
 
@@ -30,9 +32,12 @@ export function checkRules(spec: FederationSpec, raw: FederationDocument): SpecI
   if (!names.has(spec.host)) {
     issues.push({
       path: 'spec.host',
-      message: `${JSON.stringify(spec.host)} is not one of the clusters (${[...names.keys()].join(', ')})`,
+      message: `${quote(spec.host)} is not one of the clusters (${[...names.keys()].join(', ')})`,
     });
   }
+  // Bounds that depend on the project: the emulator may be polled faster than GKE.
+  const poll = pollIntervalProblem(spec.pollInterval, spec.project);
+  if (poll) issues.push({ path: 'spec.pollInterval', message: poll });
   return issues;
 }
 

@@ -12,7 +12,7 @@ const seed = readFileSync(join(projectRoot, 'examples', 'federation.yaml'), 'utf
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/client.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/main.ts'), ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       cwd: projectRoot,
     });

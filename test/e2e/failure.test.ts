@@ -34,6 +34,9 @@ describe('a permanent error fails the run fast, and onFailure: teardown cleans u
     expect(up.code).toBe(1);
     expect(up.stderr).toMatch(/kfed-kfed failed: .*east-cluster/);
     expect(up.stderr).toMatch(/container\.admin|permission/i);
+    // The failure's type and hint reach the edge, said once each.
+    expect(up.stderr).toMatch(/\(PermissionError; hint: grant roles\/container\.admin[^)]*\)\s*$/m);
+    expect(up.stderr).not.toMatch(/^ {4}at /m);
     // Non-retryable: one attempt, not a retry loop until the timeout.
     expect(h.emulator.calls().filter((c) => c.method === 'CreateCluster' && c.resource.includes('east-cluster'))).toHaveLength(1);
     expect(seconds).toBeLessThan(60);
@@ -54,8 +57,16 @@ describe('a permanent error fails the run fast, and onFailure: teardown cleans u
     }
     expect(await new GoogleDnsProvider({ tokens, baseUrl: h.emulator.dnsEndpoint }).getZone('local', 'kfed')).toBeUndefined();
 
-    const status = JSON.parse((await h.cli(['status', 'kfed', '-o', 'json'])).stdout) as { status: string; conditions: { type: string; status: string; message: string }[] };
+    const status = JSON.parse((await h.cli(['status', 'kfed', '-o', 'json'])).stdout) as {
+      status: string;
+      failure?: { message: string; type?: string; hint?: string };
+      conditions: { type: string; status: string; message: string }[];
+    };
     expect(status.status).toBe('FAILED');
+    expect(status.failure).toMatchObject({ type: 'PermissionError', hint: expect.stringContaining('roles/container.admin') as unknown });
+    expect(status.failure?.message).toContain('east-cluster');
+    const table = await h.cli(['status', 'kfed']);
+    expect(table.stdout).toMatch(/^failed: .*east-cluster.*\(PermissionError; hint: grant roles\/container\.admin/m);
     expect(status.conditions.find((c) => c.type === 'ClustersProvisioned')).toMatchObject({ status: 'False' });
     await recordHistories(h.client, 'failure');
   });

@@ -118,7 +118,7 @@ export async function startHarness(options: Partial<EmulatorOptions> = {}): Prom
     },
     cli(args, extraEnv = {}) {
       return new Promise((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/client.ts'), ...args], {
+        const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/main.ts'), ...args], {
           env: processEnv(extraEnv),
           cwd: projectRoot,
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -16,8 +16,7 @@ export async function run(argv: string[]): Promise<void> {
     const handle = client.workflow.getHandle(workflowIds.federation(name));
     const description = await handle.describe().catch(() => undefined);
     if (description?.status.name !== 'RUNNING') {
-      console.error(`kfed: federation ${name} has no open run${description ? ` (last run ${description.status.name})` : ''}`);
-      throw new ExitError(ExitCode.BadInput);
+      throw new ExitError(ExitCode.BadInput, `kfed: federation ${name} has no open run${description ? ` (last run ${description.status.name})` : ''}`);
     }
     await handle.cancel();
     console.log(`cancellation requested for ${handle.workflowId} (run ${description.runId}); follow it with: kfed watch ${name}`);

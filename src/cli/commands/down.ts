@@ -4,7 +4,7 @@ import { fileFlag, outputFlag, parseCommand, requireName, waitFlag } from '../ar
 import { connectClient } from '../connect.js';
 import { followToEnd } from '../follow.js';
 import { parseOutputFormat, printJson } from '../output.js';
-import { specOf } from '../spec-of-run.js';
+import { specFromFile, specOf } from '../spec-of-run.js';
 import { runLink } from '../ui.js';
 
 export const help = `kfed down NAME [-f FILE] [--wait] [-o json]
@@ -17,9 +17,10 @@ export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand(argv, { ...fileFlag, ...waitFlag, ...outputFlag });
   const name = requireName(positionals);
   const format = parseOutputFormat(values.output);
+  const fromFile = values.file === undefined ? undefined : specFromFile(name, values.file);
   const { client, settings, close } = await connectClient();
   try {
-    const spec = await specOf(client, name, values.file);
+    const spec = await specOf(client, name, fromFile);
     const upHandle = client.workflow.getHandle(workflowIds.federation(name));
     const up = await upHandle.describe().catch(() => undefined);
     if (up?.status.name === 'RUNNING') {

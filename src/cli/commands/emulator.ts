@@ -1,5 +1,6 @@
 import { parseCommand } from '../args.js';
 import { UsageError } from '../errors.js';
+import { shown } from '../../spec/quote.js';
 
 export const help = `kfed emulator [--port P] [--state FILE | --state-dir DIR] [--provisioning-delay-ms MS] [--delete-clusters-on-exit]
 
@@ -10,12 +11,16 @@ survives a restart; clusters keep running between runs unless --delete-clusters-
 It prints the variables that point kfed at it (KFED_DNS_ENDPOINT, KFED_GKE_ENDPOINT,
 KFED_GCP_ACCESS_TOKEN_FILE). Stops on Ctrl-C / SIGTERM.`;
 
-function nonNegative(value: string | undefined, flag: string): number | undefined {
+/** An integer flag within [min, max]; anything else is a usage error naming the flag and range. */
+function integerFlag(value: string | undefined, flag: string, min: number, max: number, why: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} must be a non-negative integer, got "${value}"`);
+  const n = /^[0-9]{1,10}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${flag} must be an integer from ${min} to ${max} (${why}), got ${shown(value, 40)}`);
   return n;
 }
+
+/** Highest REST port: the GKE API listens on the next one, which must be a port too. */
+const maxPort = 65534;
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseCommand(
@@ -29,8 +34,8 @@ export async function run(argv: string[]): Promise<void> {
     },
     0,
   );
-  const port = nonNegative(values.port, 'port');
-  const delay = nonNegative(values['provisioning-delay-ms'], 'provisioning-delay-ms');
+  const port = integerFlag(values.port, 'port', 1, maxPort, 'the GKE API listens on port P+1');
+  const delay = integerFlag(values['provisioning-delay-ms'], 'provisioning-delay-ms', 0, 600_000, 'at most 10 minutes');
   const { runEmulator } = await import('../../emulator/main.js');
   await runEmulator({
     ...(port !== undefined ? { port } : {}),

@@ -6,6 +6,7 @@ import type { FederationSpec } from '../../spec/types.js';
 import { fileFlag, outputFlag, parseCommand } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
+import { resultOf } from '../outcome.js';
 import { parseOutputFormat, printJson, table } from '../output.js';
 import { readSpecFile } from '../read-spec.js';
 
@@ -25,14 +26,13 @@ const planTimeoutMs = 180_000;
 export async function runPlan(client: Client, taskQueue: string, spec: FederationSpec): Promise<FederationPlan> {
   const { handle } = await startPlan(client, taskQueue, spec, planTimeoutMs);
   const outcome = await runOutcome<FederationPlan>(handle);
-  if (outcome.status === 'COMPLETED') return outcome.result;
   if (outcome.status === 'TIMED_OUT') {
     throw new ExitError(
       ExitCode.RunFailed,
       `kfed: the plan got no answer within ${planTimeoutMs / 1000}s: is a kfed worker of this version polling task queue ${taskQueue}? (npm run worker; with npm start, run it again to restart the local worker)`,
     );
   }
-  throw new ExitError(ExitCode.RunFailed, `kfed: the plan ${outcome.status.toLowerCase()}: ${outcome.error}`);
+  return resultOf(handle.workflowId, outcome);
 }
 
 /** Prints a plan like `terraform plan`: a mark per action, then totals. */
@@ -52,10 +52,7 @@ export async function run(argv: string[]): Promise<void> {
     const result = await runPlan(client, settings.taskQueue, spec);
     if (format === 'json') printJson(result);
     else printPlan(result, spec);
-    if (result.conflicts > 0) {
-      if (format !== 'json') console.error(`kfed: ${result.conflicts} conflict(s) would fail the run; fix them before kfed up`);
-      throw new ExitError(ExitCode.BadInput);
-    }
+    if (result.conflicts > 0) throw new ExitError(ExitCode.BadInput, `kfed: ${result.conflicts} conflict(s) would fail the run; fix them before kfed up`);
   } finally {
     await close();
   }

@@ -2,17 +2,23 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { workflowIds } from '../../contract.js';
 import type { FederationSummary } from '../../contract.js';
 import { conditions, type FederationProgress } from '../../workflows/progress.js';
-import { outputFlag, parseCommand } from '../args.js';
+import { federationName, outputFlag, parseCommand } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
-import { queryProgress } from '../../client/runs.js';
+import { queryProgress, runOutcome } from '../../client/runs.js';
+import type { FailureInfo } from '../../contract.js';
+import { describeFailure } from '../outcome.js';
 import { age, parseOutputFormat, printJson, seconds, table } from '../output.js';
 import { runLink } from '../ui.js';
 
 export const help = `kfed status [NAME] [-o json]
 
 Without NAME: every federation's latest run. With NAME: its clusters (NAME STATUS AGE, like
-\`kubectl get clusters\`), the state of every step and the conditions.`;
+\`kubectl get clusters\`), the state of every step and the conditions; for a run that failed,
+its failure with the error type and a hint (also in -o json as "failure").`;
+
+/** Statuses of a run that ended without its result. */
+const unsuccessful = new Set(['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT']);
 
 /** The summary table printed after a successful run. */
 export function printSummary(summary: FederationSummary): void {
@@ -59,9 +65,9 @@ async function latestRuns(client: Client): Promise<WorkflowExecutionInfo[]> {
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand(argv, { ...outputFlag });
   const format = parseOutputFormat(values.output);
+  const name = positionals[0] === undefined ? undefined : federationName(positionals[0]);
   const { client, settings, close } = await connectClient();
   try {
-    const name = positionals[0];
     if (!name) {
       const runs = await latestRuns(client);
       if (format === 'json') {
@@ -77,11 +83,14 @@ export async function run(argv: string[]): Promise<void> {
     }
     const handle = client.workflow.getHandle(workflowIds.federation(name));
     const description = await handle.describe().catch(() => undefined);
-    if (!description) {
-      console.error(`kfed: no federation named ${name}; start one with: kfed up -f FILE`);
-      throw new ExitError(ExitCode.BadInput);
-    }
+    if (!description) throw new ExitError(ExitCode.BadInput, `kfed: no federation named ${name}; start one with: kfed up -f FILE`);
     const progress = await queryProgress(handle);
+    // A closed failed run keeps its failure (type and hint included) in its outcome.
+    let failure: FailureInfo | undefined;
+    if (unsuccessful.has(description.status.name)) {
+      const outcome = await runOutcome(handle);
+      if (outcome.status !== 'COMPLETED') failure = outcome.failure;
+    }
     const link = runLink(settings.namespace, description.workflowId, description.runId);
     if (format === 'json') {
       printJson({
@@ -91,13 +100,16 @@ export async function run(argv: string[]): Promise<void> {
         status: description.status.name,
         startTime: description.startTime,
         closeTime: description.closeTime,
+        failure,
         conditions: progress ? conditions(progress) : undefined,
         progress,
         ui: link,
       });
       return;
     }
-    console.log(`federation ${name}: last run ${description.status.name}, started ${age(description.startTime.getTime())} ago${link ? ` — ${link}` : ''}\n`);
+    console.log(`federation ${name}: last run ${description.status.name}, started ${age(description.startTime.getTime())} ago${link ? ` — ${link}` : ''}`);
+    if (failure) console.log(`${description.status.name.toLowerCase().replace('_', ' ')}: ${describeFailure(failure)}`);
+    console.log('');
     if (progress) printProgress(progress, description.closeTime?.getTime() ?? Date.now());
     else console.log('(no worker answered the progress query; start one with `npm run worker` to see steps)');
   } finally {

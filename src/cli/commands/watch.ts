@@ -3,6 +3,7 @@ import { parseCommand, requireName } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
 import { followRun } from '../../client/runs.js';
+import { failureLine } from '../outcome.js';
 import { ProgressPrinter } from '../progress-view.js';
 
 export const help = `kfed watch NAME [--teardown]
@@ -17,16 +18,10 @@ export async function run(argv: string[]): Promise<void> {
   try {
     const workflowId = values.teardown ? workflowIds.teardown(name) : workflowIds.federation(name);
     const handle = client.workflow.getHandle(workflowId);
-    if (!(await handle.describe().catch(() => undefined))) {
-      console.error(`kfed: no run ${workflowId}; start one with: kfed up -f FILE`);
-      throw new ExitError(ExitCode.BadInput);
-    }
+    if (!(await handle.describe().catch(() => undefined))) throw new ExitError(ExitCode.BadInput, `kfed: no run ${workflowId}; start one with: kfed up -f FILE`);
     const printer = new ProgressPrinter();
     const outcome = await followRun(handle, (p) => { printer.update(p); });
-    if (outcome.status !== 'COMPLETED') {
-      console.error(`kfed: ${workflowId} ${outcome.status.toLowerCase()}: ${outcome.error}`);
-      throw new ExitError(ExitCode.RunFailed);
-    }
+    if (outcome.status !== 'COMPLETED') throw new ExitError(ExitCode.RunFailed, failureLine(workflowId, outcome));
   } finally {
     await close();
   }

@@ -50,6 +50,12 @@ export interface EmulatorOptions {
    * @default every cluster runs one
    */
   readonly unscheduledLabel?: { readonly key: string; readonly value: string };
+  /**
+   * Run the programs of known images (the KubeFed controller-manager) for the pods of every
+   * cluster, as GKE's nodes would, logging under `<podLogsDir>/<cluster>/`.
+   * @default none run (kwok only simulates pods)
+   */
+  readonly podLogsDir?: string;
   /** Lifecycle lines (cluster created, running, deleted). @default silent */
   readonly log?: (line: string) => void;
 }
@@ -116,7 +122,10 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
   const tokenFile = join(options.stateDir, 'access-token');
   const accessToken = loadOrCreateToken(tokenFile);
   let toolchain: Promise<Toolchain> | undefined = options.toolchain ? Promise.resolve(options.toolchain) : undefined;
-  const backing = new BackingClusters(join(options.stateDir, 'kwok'), () => (toolchain ??= ensureTools({ build: false })), accessToken);
+  const backing = new BackingClusters(join(options.stateDir, 'kwok'), () => (toolchain ??= ensureTools({ build: false })), accessToken, {
+    ...(options.podLogsDir !== undefined ? { podLogsDir: options.podLogsDir } : {}),
+    log,
+  });
 
   const callLog = new CallLog();
   const faults = new FaultInjector(options.faults);
@@ -175,6 +184,8 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     stopSupervising();
     await Promise.all([closeHttp(http), grpcApi.close()]);
     await clusters.quiesce();
+    // The clusters keep running for the next start; the programs this emulator ran for their pods stop.
+    await backing.release();
     store.save();
     releaseLock();
   };

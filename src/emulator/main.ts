@@ -11,6 +11,8 @@ export interface RunEmulatorOptions {
   readonly host?: string;
   readonly provisioningDelayMs?: number;
   readonly deletionDelayMs?: number;
+  /** See {@link EmulatorOptions.podLogsDir}. */
+  readonly podLogsDir?: string;
   /** See {@link EmulatorOptions.unscheduledLabel}. */
   readonly unscheduledLabel?: EmulatorOptions['unscheduledLabel'];
   /** Delete every backing cluster on exit instead of keeping them for the next start. @default false */
@@ -40,6 +42,7 @@ export async function runEmulator(options: RunEmulatorOptions = {}): Promise<voi
     ...(options.provisioningDelayMs !== undefined ? { provisioningDelayMs: options.provisioningDelayMs } : {}),
     ...(options.deletionDelayMs !== undefined ? { deletionDelayMs: options.deletionDelayMs } : {}),
     ...(options.unscheduledLabel ? { unscheduledLabel: options.unscheduledLabel } : {}),
+    ...(options.podLogsDir !== undefined ? { podLogsDir: options.podLogsDir } : {}),
   };
   const emulator = await startEmulator(emulatorOptions);
   for (const line of banner(emulator)) out(line);

@@ -136,7 +136,7 @@ export async function ensureLocalEnvironment(options: EnsureLocalOptions): Promi
     const port = known?.port ?? (await freePort());
     const stateDir = join(dir, 'emulator');
     const logFile = join(logs, 'emulator.log');
-    const pid = spawnDetached([...tsEntry('src/cli/main.ts'), 'emulator', '--port', String(port), '--state-dir', stateDir], env, logFile);
+    const pid = spawnDetached([...tsEntry('src/cli/main.ts'), 'emulator', '--port', String(port), '--state-dir', stateDir, '--pod-logs-dir', logs], env, logFile);
     const state: EmulatorState = {
       port,
       dnsEndpoint: `http://127.0.0.1:${port}/dns/v1`,

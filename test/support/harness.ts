@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import { memberRoleLabel } from '../../src/ownership.js';
 import { trackChild } from '../../src/local/child-registry.js';
 import { TemporalDevServer } from '../../src/local/temporal-dev-server.js';
 import { terminate } from '../../src/local/temporal-dev-server.js';
@@ -58,7 +60,16 @@ export async function startHarness(options: Partial<EmulatorOptions> = {}): Prom
   const toolchain = await testToolchain();
   const temporal = new TemporalDevServer({ binary: toolchain.temporal, dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'logs', 'temporal.log') });
   await temporal.start();
-  const emulator = await startEmulator({ stateDir: join(dir, 'emulator'), toolchain, provisioningDelayMs: 1000, deletionDelayMs: 300, ...options });
+  // The clusters' pods run the real KubeFed controller-manager, as in `npm start`.
+  const emulator = await startEmulator({
+    stateDir: join(dir, 'emulator'),
+    toolchain,
+    provisioningDelayMs: 1000,
+    deletionDelayMs: 300,
+    podLogsDir: join(dir, 'logs', 'pods'),
+    unscheduledLabel: memberRoleLabel,
+    ...options,
+  });
   const bundle = await workflowBundle(dir);
   const taskQueue = 'kfed-e2e';
   const connection = await Connection.connect({ address: temporal.address });
@@ -73,6 +84,8 @@ export async function startHarness(options: Partial<EmulatorOptions> = {}): Prom
     KFED_WORKFLOW_BUNDLE: bundle,
     KFED_LOG_LEVEL: 'WARN',
     KFED_LOCAL_DIR: join(dir, 'no-local-env'),
+    // Existing clusters of the tests keep their kubeconfigs in scratch directories.
+    KFED_KUBECONFIG_DIRS: tmpdir(),
     METADATA_SERVER_DETECTION: 'none',
   });
 

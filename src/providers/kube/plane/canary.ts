@@ -33,7 +33,9 @@ function placement(members: readonly ConnectedMember[]): Record<string, unknown>
 export function canaryObjects(members: readonly ConnectedMember[]): { readonly namespace: KubeObject; readonly configMap: KubeObject } {
   const metadata = { name: canaryName, namespace: canaryName, labels: kubeManagedLabels };
   return {
-    namespace: { apiVersion: types, kind: 'FederatedNamespace', metadata, spec: { placement: placement(members) } },
+    // KubeFed writes the template's labels onto each member's namespace (the host's own included,
+    // when the host joined itself): kfed's mark must be among them, or it would lose it.
+    namespace: { apiVersion: types, kind: 'FederatedNamespace', metadata, spec: { template: { metadata: { labels: kubeManagedLabels } }, placement: placement(members) } },
     configMap: {
       apiVersion: types,
       kind: 'FederatedConfigMap',
@@ -66,14 +68,19 @@ async function lacking(members: readonly ConnectedMember[]): Promise<string[]> {
   return missing;
 }
 
-/** Members that still hold the canary (its ConfigMap, or a namespace KubeFed made). */
-async function holding(members: readonly ConnectedMember[]): Promise<string[]> {
+/**
+ * Members that still hold the canary: its ConfigMap, or its namespace not yet being deleted —
+ * except on the host itself (when it joined itself), where the namespace is kfed's and removed
+ * last, by kfed. A namespace KubeFed is deleting counts as released: its namespace controller
+ * finishes that on its own, and waiting for it would only add seconds to every run.
+ */
+async function holding(host: KubeClient, members: readonly ConnectedMember[]): Promise<string[]> {
   const held: string[] = [];
   for (const m of members) {
-    const ns = await m.client.get(namespaceRef(canaryName));
-    // The host's own namespace (the host joined itself) is kfed's and removed last, by kfed.
-    const kubeFedNamespace = ns !== undefined && !isOwned(ns);
-    if (kubeFedNamespace || (await m.client.get(memberConfigMap))) held.push(m.member);
+    const isHost = m.client.endpoint === host.endpoint;
+    const ns = isHost ? undefined : await m.client.get(namespaceRef(canaryName));
+    const namespaceLeft = ns !== undefined && !ns.metadata.deletionTimestamp;
+    if (namespaceLeft || (await m.client.get(memberConfigMap))) held.push(m.member);
   }
   return held;
 }
@@ -110,13 +117,14 @@ export async function runCanary(host: KubeClient, members: readonly ConnectedMem
   const removing = Date.now();
   await host.delete(refOf(objects.configMap));
   await host.delete(refOf(objects.namespace));
-  const left = await waitUntil(async () => [...(await holding(members)), ...((await host.get(refOf(objects.namespace))) ? ['the host (FederatedNamespace finalizer)'] : [])], options.timeoutMs, options.intervalMs);
+  const left = await waitUntil(async () => [...(await holding(host, members)), ...((await host.get(refOf(objects.configMap))) ? ['the host (FederatedConfigMap finalizer)'] : [])], options.timeoutMs, options.intervalMs);
   if (left.length > 0) {
     throw new TransientError(`KubeFed did not remove the canary from ${left.join(', ')} within ${options.timeoutMs / 1000}s`, {
       resource: `${host.endpoint} ${describeRef(refOf(objects.namespace))}`,
       hint: 'check the kubefed-controller-manager pods on the host',
     });
   }
+  // The FederatedNamespace goes with its namespace: KubeFed releases it once the member namespaces are gone.
   await deleteOwned(host, namespaceRef(canaryName));
   return { members: members.map((m) => m.member), propagatedMs, removedMs: Date.now() - removing };
 }

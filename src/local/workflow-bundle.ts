@@ -12,7 +12,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { projectRoot } from './tools.js';
 
 /** The workflows' entry module, the root of every bundle. */
-export const workflowsEntry = join(projectRoot, 'src', 'workflows', 'index.ts');
+const workflowsEntry = join(projectRoot, 'src', 'workflows', 'index.ts');
 
 /** Bundles the workflows now; returns the bundle's code. */
 export async function bundleWorkflows(): Promise<string> {
@@ -28,7 +28,7 @@ function filesUnder(dir: string): string[] {
  * Where cached bundles live when the caller names no directory: the machine's temporary
  * directory, shared by the test processes (each would otherwise bundle again).
  */
-export const defaultBundleDir = join(tmpdir(), 'kfed-workflow-bundles');
+const defaultBundleDir = join(tmpdir(), 'kfed-workflow-bundles');
 
 /**
  * The path of a bundle of today's sources in `dir`, built only when none is there: a hash of

@@ -34,7 +34,7 @@ export function setKillFigures(figures: Record<string, Figure>, trials: readonly
   figures.P4 = benchFigures.measured('P4', {
     samples: done.flatMap((k) => (k.resumeS === undefined ? [] : [k.resumeS])),
     runs: trials.length,
-    note: `${setup(clusters)} Per run, the slowest in-flight activity's retry: from when it was due to its retried attempt's ActivityTaskStarted (server event times). Due = the later of (its last heartbeat, or its start without one, + its heartbeatTimeout as scheduled, kubeWait: ${String(kubeWait.heartbeatTimeout)}) and the new worker's "kfed worker started" log line. What is above 0 is the retry policy's first interval (${String(kubeWait.retry?.initialInterval)}) plus the server's timeout and dispatch latency.${replaced}`,
+    note: `${setup(clusters)} Per run, the slowest in-flight activity's retry: from when it was due to its retried attempt's ActivityTaskStarted (server event times). Due = the later of (its last heartbeat, or its start without one, + its heartbeatTimeout as scheduled, kubeWait: ${String(kubeWait.heartbeatTimeout)}) and the new worker's "kfed worker started" log line. When due at the expiry, the retry policy's first interval (${String(kubeWait.retry?.initialInterval)}) comes on top; when the new worker starts later than that, the retry is already waiting.${done.length && !done.some((k) => k.dueAtExpiry) ? ' In these runs the new worker started after every expiry, so only the worker-start case was measured.' : ''} ${done.map((k, i) => `run ${i + 1}: ${k.resumeNote}`).join(' | ')}.${replaced}`,
   });
 }
 

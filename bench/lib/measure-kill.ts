@@ -35,6 +35,8 @@ interface InFlight {
 interface Retry {
   readonly type: string;
   readonly reruns: number;
+  /** When the server gave up on the dead attempt. */
+  readonly expiredAt?: number;
   readonly dueAt?: number;
   readonly restartedAt?: number;
 }
@@ -50,6 +52,10 @@ export interface KillMeasurement {
   readonly completedReruns: readonly string[];
   /** The slowest retried activity's due → start, seconds. */
   readonly resumeS?: number;
+  /** Which moment made the retries due (timeout expiry or worker start) and how soon they started. */
+  readonly resumeNote: string;
+  /** Some retry was due at its timeout's expiry (the new worker was up before it). */
+  readonly dueAtExpiry: boolean;
   readonly note: string;
 }
 
@@ -68,7 +74,7 @@ function retriesOf(root: RunHistory, inFlight: readonly InFlight[], workerUpAt: 
     const reruns = execution ? Math.max(0, execution.attempt - a.attempt) : 0;
     const expiry = expiresAt(a, execution);
     const dueAt = expiry === undefined ? undefined : Math.max(expiry, workerUpAt);
-    return { type: a.type, reruns, ...(dueAt !== undefined ? { dueAt } : {}), ...(reruns > 0 && execution?.startedAt !== undefined ? { restartedAt: execution.startedAt } : {}) };
+    return { type: a.type, reruns, ...(expiry !== undefined ? { expiredAt: expiry } : {}), ...(dueAt !== undefined ? { dueAt } : {}), ...(reruns > 0 && execution?.startedAt !== undefined ? { restartedAt: execution.startedAt } : {}) };
   });
 }
 
@@ -122,6 +128,9 @@ export async function measureKill(lab: Lab, spec: FederationSpec, log: Log): Pro
   const waits = retries.flatMap((r) => (r.dueAt !== undefined && r.restartedAt !== undefined ? [(r.restartedAt - r.dueAt) / 1000] : []));
   const resumeS = waits.length ? Math.max(...waits) : undefined;
   const firstDue = Math.min(...retries.map((r) => r.dueAt ?? Infinity));
+  const expiries = retries.flatMap((r) => (r.expiredAt === undefined ? [] : [r.expiredAt]));
+  const dueBy = expiries.map((t) => (t > workerUpAt ? 'timeout expiry' : 'worker start'));
+  const resumeNote = `timeouts expired ${expiries.map((t) => secs(t - killedAt)).join(', ') || 'never'} after the kill, new worker up ${secs(workerUpAt - killedAt)} after it, so due at ${counted(dueBy)}; started ${waits.map((w) => `${w.toFixed(2)} s`).join(', ') || 'never'} after due`;
   const line = [
     `${inFlight.length} in flight at the kill (${counted(inFlight.map((a) => a.type))})`,
     `executed again: ${retries.map((r) => `${r.type} +${r.reruns}`).join(' ') || 'none'}`,
@@ -139,6 +148,8 @@ export async function measureKill(lab: Lab, spec: FederationSpec, log: Log): Pro
     inFlightReruns: retries.reduce((n, r) => n + r.reruns, 0),
     completedReruns,
     ...(resumeS !== undefined ? { resumeS } : {}),
+    resumeNote,
+    dueAtExpiry: dueBy.includes('timeout expiry'),
     note: out.status === 'completed' ? line : `run ${out.status}: ${out.error ?? ''}${sick.length ? `; substrate: ${sick.join('; ')}` : ''}`,
   };
 }

@@ -25,8 +25,8 @@
 import type { CallLogEntry } from '../../src/emulator/index.js';
 import type { EmulatorState, OperationState } from '../../src/emulator/state.js';
 import type { FederationSpec } from '../../src/spec/types.js';
-import type { ActivityExecution, RunHistory } from './history.js';
-import { durationMs } from './specs.js';
+import type { ActivityExecution, RunHistory } from '../../suite/history.js';
+import { durationMs } from '../../suite/specs.js';
 
 export interface CriticalPath {
   readonly wallMs: number;

@@ -1,20 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 import { memberRoleLabel } from '../../src/ownership.js';
 import { trackChild } from '../../src/local/child-registry.js';
 import { TemporalDevServer } from '../../src/local/temporal-dev-server.js';
 import { terminate } from '../../src/local/temporal-dev-server.js';
 import { taskQueuePollers } from '../../src/local/task-queue.js';
+import { projectRoot } from '../../src/local/tools.js';
 import { waitFor } from '../../src/local/wait.js';
+import { cachedWorkflowBundle } from '../../src/local/workflow-bundle.js';
 import { scratchDir, testToolchain } from './substrate.js';
 
-export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The checkout's root, re-exported for the tests (its home is src/local/tools.ts). */
+export { projectRoot };
 
 /** A kfed worker running as its own OS process, so tests can SIGKILL it. */
 export interface WorkerProcess {
@@ -42,17 +43,6 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-let bundlePath: string | undefined;
-
-/** Bundles the workflows once per test process; workers start faster from the bundle. */
-async function workflowBundle(dir: string): Promise<string> {
-  if (bundlePath && existsSync(bundlePath)) return bundlePath;
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(projectRoot, 'src/workflows/index.ts'), logger: undefined });
-  bundlePath = join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, code);
-  return bundlePath;
-}
-
 export async function startHarness(options: Partial<EmulatorOptions> = {}): Promise<Harness> {
   const scratch = scratchDir('e2e');
   const dir = scratch.path;
@@ -70,7 +60,8 @@ export async function startHarness(options: Partial<EmulatorOptions> = {}): Prom
     unscheduledLabel: memberRoleLabel,
     ...options,
   });
-  const bundle = await workflowBundle(dir);
+  // Shared by the test processes; workers start faster from a bundle than from the sources.
+  const bundle = await cachedWorkflowBundle();
   const taskQueue = 'kfed-e2e';
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: temporal.namespace });

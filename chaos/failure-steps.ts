@@ -15,9 +15,9 @@
  *   join's rules was tried first; in a full run it did not make verify fail.)
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeObject } from '../../src/providers/kube/resources.js';
-import type { FederationSpec } from '../../src/spec/types.js';
-import type { Lab } from '../../bench/lib/lab.js';
+import type { KubeObject } from '../src/providers/kube/resources.js';
+import type { FederationSpec } from '../src/spec/types.js';
+import type { Lab } from '../suite/lab.js';
 
 export const failureSteps = ['zone', 'create', 'operation', 'provisioning', 'running', 'plane', 'join', 'dns', 'verify'] as const;
 export type FailureStep = (typeof failureSteps)[number];

@@ -1,59 +1,35 @@
 /**
- * One measurement environment: the test harness (real Temporal dev server, the emulator with a
- * fixed latency profile, workers as processes) plus what the figures need on top of it — runs
- * with their outcome, the emulator's state and call log, the leftovers of a run, the join tokens
- * for the secrets scan, and cleanup when the process is interrupted.
+ * One measurement environment of the benchmarks and the fault suite: the test harness (real
+ * Temporal dev server, the emulator with a fixed latency profile, workers as processes) plus what
+ * the figures need on top of it — runs started and awaited through the client's runs module, the
+ * emulator's state and call log, an inventory of what exists, the join tokens and the secrets
+ * scan of every history, and cleanup when the process is interrupted.
  */
 import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkflowIdConflictPolicy, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import type { CallLogEntry, EmulatorOptions } from '../../src/emulator/index.js';
-import type { EmulatorState } from '../../src/emulator/state.js';
-import { tokenKubeConfig } from '../../src/providers/kube/connector.js';
-import { KubeClient } from '../../src/providers/kube/client.js';
-import type { KubeObject } from '../../src/providers/kube/resources.js';
-import { workflowIds } from '../../src/contract.js';
-import type { FederationSpec } from '../../src/spec/types.js';
-import type { federate } from '../../src/workflows/federate.js';
-import type { FederationSummary, TeardownSummary } from '../../src/contract.js';
-import type { teardown } from '../../src/workflows/teardown.js';
-import { startHarness, type Harness, type WorkerProcess } from '../../test/support/harness.js';
-import { scanHistories } from '../../test/support/histories.js';
-import { LocalCluster } from '../../src/local/local-cluster.js';
-import { rootMessage } from '../../src/contract.js';
+import type { Client } from '@temporalio/client';
+import { runOutcome, startFederate, startTeardown, type StartedRun } from '../src/client/runs.js';
+import type { FederationSummary, TeardownSummary } from '../src/contract.js';
+import { rootMessage } from '../src/contract.js';
+import type { CallLogEntry } from '../src/emulator/index.js';
+import type { EmulatorState } from '../src/emulator/state.js';
+import { LocalCluster } from '../src/local/local-cluster.js';
+import { waitFor } from '../src/local/wait.js';
+import { KubeClient } from '../src/providers/kube/client.js';
+import { tokenKubeConfig } from '../src/providers/kube/connector.js';
+import type { KubeObject } from '../src/providers/kube/resources.js';
+import type { FederationSpec } from '../src/spec/types.js';
+import { startHarness, type Harness, type WorkerProcess } from '../test/support/harness.js';
+import { scanHistories } from '../test/support/histories.js';
+import type { Leftovers } from './leftovers.js';
+import { apiLatencyMs, type Profile } from './profiles.js';
 
-/** Fixed emulator latencies (ms per call) of every benchmark and fault run, so runs compare. */
-export const apiLatencyMs: Readonly<Record<string, number>> = {
-  CreateCluster: 400,
-  GetCluster: 100,
-  GetOperation: 100,
-  DeleteCluster: 300,
-  ListClusters: 100,
-  ListOperations: 100,
-  'managedZones.create': 300,
-  'managedZones.get': 100,
-  'managedZones.list': 100,
-  'managedZones.delete': 200,
-  'changes.create': 200,
-  'resourceRecordSets.list': 100,
-};
-
-/** An emulator profile: how long a GKE create/delete takes, on top of the fixed call latencies. */
-export interface Profile {
-  readonly name: string;
-  readonly provisioningDelayMs: number;
-  readonly deletionDelayMs: number;
-}
-
-export function describeProfile(p: Profile): string {
-  const calls = Object.entries(apiLatencyMs)
-    .map(([m, ms]) => `${m} ${ms}`)
-    .join(', ');
-  return `profile ${p.name}: provisioning ${p.provisioningDelayMs / 1000} s, deletion ${p.deletionDelayMs / 1000} s, call latencies (ms) ${calls}`;
-}
-
-export interface RunOutcome<T> {
+/**
+ * How a run ended, as the suites judge it: runs.ts's outcome, plus `timeout` and `lost` for a run
+ * the suite gave up on (and terminated), with client-side start and end times.
+ */
+export interface MeasuredRun<T> {
   readonly workflowId: string;
   readonly runId: string;
   /** `lost`: a backing cluster lost a process (the substrate broke, see Lab.unhealthyBacking); the run was terminated. */
@@ -63,13 +39,6 @@ export interface RunOutcome<T> {
   /** Client-side wall time of start → result (ms since epoch). */
   readonly startedAt: number;
   readonly endedAt: number;
-}
-
-export interface Leftovers {
-  readonly clusters: readonly string[];
-  readonly zones: readonly string[];
-  /** kwok clusters in the emulator's work directory. */
-  readonly backing: readonly string[];
 }
 
 const open = new Set<Lab>();
@@ -99,22 +68,15 @@ export class Lab {
   private constructor(
     readonly h: Harness,
     readonly profile: Profile,
-    /** Extra environment of every worker this lab starts (e.g. another KFED_WORKFLOW_BUNDLE). */
-    private readonly workerEnv: Readonly<Record<string, string>>,
   ) {}
 
-  static async start(profile: Profile, extra: Partial<EmulatorOptions> = {}, workerEnv: Readonly<Record<string, string>> = {}): Promise<Lab> {
+  static async start(profile: Profile): Promise<Lab> {
     hookSignals();
-    const h = await startHarness({
-      provisioningDelayMs: profile.provisioningDelayMs,
-      deletionDelayMs: profile.deletionDelayMs,
-      latencyMs: apiLatencyMs,
-      ...extra,
-    });
-    const lab = new Lab(h, profile, workerEnv);
+    const h = await startHarness({ provisioningDelayMs: profile.provisioningDelayMs, deletionDelayMs: profile.deletionDelayMs, latencyMs: apiLatencyMs });
+    const lab = new Lab(h, profile);
     open.add(lab);
     try {
-      lab.worker = await h.startWorker({ ...workerEnv });
+      lab.worker = await h.startWorker();
     } catch (err) {
       await lab.stop();
       throw err;
@@ -140,7 +102,7 @@ export class Lab {
    */
   async startWorker(): Promise<{ spawnedAt: number; startedAt: number | undefined; pollingSeenAt: number }> {
     const spawnedAt = Date.now();
-    const worker = await this.h.startWorker({ ...this.workerEnv, KFED_LOG_LEVEL: 'INFO' });
+    const worker = await this.h.startWorker({ KFED_LOG_LEVEL: 'INFO' });
     this.worker = worker;
     const pollingSeenAt = Date.now();
     let startedAt: number | undefined;
@@ -155,74 +117,75 @@ export class Lab {
     return { spawnedAt, startedAt, pollingSeenAt };
   }
 
-  startFederate(spec: FederationSpec): Promise<WorkflowHandleWithFirstExecutionRunId<typeof federate>> {
-    return this.client.workflow.start<typeof federate>('federate', {
-      taskQueue: this.h.taskQueue,
-      workflowId: workflowIds.federation(spec.name),
-      args: [spec],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    });
+  /** Starts federate for the spec (or joins its open run), with the CLI's start options. */
+  startFederate(spec: FederationSpec): Promise<StartedRun<FederationSummary>> {
+    return startFederate(this.client, this.h.taskQueue, spec);
   }
 
   /**
-   * Waits for a started run's result without throwing. Gives up (and terminates the run) after
-   * `timeoutMs`, or as soon as a RUNNING backing cluster has lost a process for 10 s (a
-   * kube-controller-manager that exits during start-up on a loaded machine is not restarted, and
-   * kfed would then retry its join for half an hour): such a run is `lost` to the substrate.
+   * Waits for a started run's outcome without throwing. Gives up (and terminates the run) after
+   * `timeoutMs`, or as soon as a RUNNING backing cluster has lost a process for two looks in a
+   * row, 5 s apart (a kube-controller-manager that exits during start-up on a loaded machine is
+   * not restarted, and kfed would then retry its join for half an hour): such a run is `lost` to
+   * the substrate.
    */
-  async outcome<T>(handle: WorkflowHandleWithFirstExecutionRunId, startedAt: number, timeoutMs: number): Promise<RunOutcome<T>> {
-    const runId = handle.firstExecutionRunId;
-    // The long poll is aborted on timeout, so no call outlives the wait (and the connection).
+  async outcome<T>(run: StartedRun<T>, startedAt: number, timeoutMs: number): Promise<MeasuredRun<T>> {
+    const { handle, workflowId, runId } = run;
+    // Giving up aborts the long poll, so no call outlives the wait (and the connection).
     const abort = new AbortController();
     // handle.result() long-polls again and again on the same signal during a long run.
     setMaxListeners(10_000, abort.signal);
-    let reason: { status: 'timeout' | 'lost'; error: string } | undefined;
-    const timer = setTimeout(() => {
-      reason = { status: 'timeout', error: `no result within ${timeoutMs / 1000} s` };
+    let settled = false;
+    let gaveUp: { status: 'timeout' | 'lost'; error: string } | undefined;
+    const giveUp = (why: { status: 'timeout' | 'lost'; error: string }): void => {
+      if (settled) return;
+      gaveUp = why;
       abort.abort();
-    }, timeoutMs);
+    };
     let previous = '';
-    const watchdog = setInterval(() => {
-      const sick = this.unhealthyBacking(true).join('; ');
-      if (sick && sick === previous) {
-        reason = { status: 'lost', error: `substrate: ${sick}` };
-        abort.abort();
+    const brokenTwice = (): boolean => {
+      let sick: string;
+      try {
+        sick = this.unhealthyBacking(true).join('; ');
+      } catch {
+        return false; // the emulator's state being rewritten: look again next time
       }
+      const broken = sick !== '' && sick === previous;
       previous = sick;
-    }, 5000);
+      if (broken) giveUp({ status: 'lost', error: `substrate: ${sick}` });
+      return broken;
+    };
+    // One watch for both ways of giving up; it ends at the next look once the run has ended.
+    void waitFor('the run to end', () => Promise.resolve(settled || brokenTwice()), { timeoutMs, intervalMs: 5000 }).catch(() => {
+      giveUp({ status: 'timeout', error: `no result within ${timeoutMs / 1000} s` });
+    });
     try {
-      const result = await this.client.withAbortSignal(abort.signal, () => handle.result() as Promise<T>);
-      return { workflowId: handle.workflowId, runId, status: 'completed', result, startedAt, endedAt: Date.now() };
+      const end = await this.client.withAbortSignal(abort.signal, () => runOutcome<T>(handle));
+      settled = true;
+      return end.status === 'COMPLETED'
+        ? { workflowId, runId, status: 'completed', result: end.result, startedAt, endedAt: Date.now() }
+        : { workflowId, runId, status: 'failed', error: end.status === 'FAILED' ? end.error : `${end.status}: ${end.error}`, startedAt, endedAt: Date.now() };
     } catch (err) {
-      if (reason) {
+      settled = true;
+      if (gaveUp) {
         // A run that is given up on must not go on working (and retrying) behind later runs.
-        await handle.terminate(`benchmark gave up: ${reason.error}`).catch(() => undefined);
-        return { workflowId: handle.workflowId, runId, status: reason.status, error: `${reason.error} (terminated)`, startedAt, endedAt: Date.now() };
+        await handle.terminate(`the suite gave up: ${gaveUp.error}`).catch(() => undefined);
+        return { workflowId, runId, status: gaveUp.status, error: `${gaveUp.error} (terminated)`, startedAt, endedAt: Date.now() };
       }
-      return { workflowId: handle.workflowId, runId, status: 'failed', error: rootMessage(err), startedAt, endedAt: Date.now() };
-    } finally {
-      clearTimeout(timer);
-      clearInterval(watchdog);
+      return { workflowId, runId, status: 'failed', error: rootMessage(err), startedAt, endedAt: Date.now() };
     }
   }
 
   /** Runs federate to its end. */
-  async federate(spec: FederationSpec, timeoutMs = 600_000): Promise<RunOutcome<FederationSummary>> {
+  async federate(spec: FederationSpec, timeoutMs = 600_000): Promise<MeasuredRun<FederationSummary>> {
     const startedAt = Date.now();
-    const handle = await this.startFederate(spec);
-    return this.outcome<FederationSummary>(handle, startedAt, timeoutMs);
+    return this.outcome(await this.startFederate(spec), startedAt, timeoutMs);
   }
 
-  /** Runs teardown to its end (a previous teardown run of the name is replaced). */
-  async teardown(spec: FederationSpec, timeoutMs = 600_000): Promise<RunOutcome<TeardownSummary>> {
+  /** Runs teardown to its end (joining an open teardown run of the name). */
+  async teardown(spec: FederationSpec, timeoutMs = 600_000): Promise<MeasuredRun<TeardownSummary>> {
     const startedAt = Date.now();
-    const handle = await this.client.workflow.start<typeof teardown>('teardown', {
-      taskQueue: this.h.taskQueue,
-      workflowId: workflowIds.teardown(spec.name),
-      args: [spec],
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-    });
-    return this.outcome<TeardownSummary>(handle, startedAt, timeoutMs);
+    return this.outcome(await startTeardown(this.client, this.h.taskQueue, spec), startedAt, timeoutMs);
   }
 
   /** The emulator's persisted state (saved after every change). */
@@ -307,18 +270,4 @@ export class Lab {
     open.delete(this);
     await this.h.stop();
   }
-}
-
-/** Leftovers count: everything that still exists. */
-export function leftoverCount(l: Leftovers): number {
-  return l.clusters.length + l.zones.length + l.backing.length;
-}
-
-export function describeLeftovers(l: Leftovers): string {
-  const parts = [
-    l.clusters.length ? `clusters ${l.clusters.join(',')}` : '',
-    l.zones.length ? `zones ${l.zones.join(',')}` : '',
-    l.backing.length ? `kwok ${l.backing.join(',')}` : '',
-  ].filter(Boolean);
-  return parts.join('; ') || 'none';
 }

@@ -18,9 +18,16 @@ export const pollingActivities: ReadonlySet<string> = new Set(['awaitOperation',
 export interface ActivityExecution {
   readonly workflowId: string;
   readonly runId: string;
+  /** The activity id within its run (what a describe's pending activities name). */
+  readonly activityId: string;
   readonly type: string;
   /** The decoded first argument. */
   readonly input: unknown;
+  /** Type and every argument as text: equal for two executions of the same call. */
+  readonly callKey: string;
+  /** The timeouts it was scheduled with (ms; undefined when none). */
+  readonly heartbeatTimeoutMs?: number;
+  readonly startToCloseTimeoutMs?: number;
   readonly scheduledAt: number;
   /** When the last attempt started (Temporal records the started event of the last attempt only). */
   readonly startedAt?: number;
@@ -56,6 +63,11 @@ export function timeOf(ts: TimestampLike | null | undefined): number {
   if (!ts) return 0;
   const seconds = typeof ts.seconds === 'number' ? ts.seconds : Number(ts.seconds?.toString() ?? 0);
   return seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+}
+
+function durationOf(d: TimestampLike | null | undefined): number | undefined {
+  const ms = timeOf(d);
+  return ms > 0 ? ms : undefined;
 }
 
 function idOf(value: { toString(): string } | number | null | undefined): string {
@@ -105,8 +117,12 @@ export async function readRun(client: Client, workflowId: string, runId?: string
   const started = first?.workflowExecutionStartedEventAttributes;
   const resolvedRunId = runId ?? (await handle.describe()).runId;
   interface Scheduled {
+    activityId: string;
     type: string;
     input: unknown;
+    callKey: string;
+    heartbeatTimeoutMs: number | undefined;
+    startToCloseTimeoutMs: number | undefined;
     at: number;
     started?: HistoryEvent;
   }
@@ -124,8 +140,12 @@ export async function readRun(client: Client, workflowId: string, runId?: string
     return {
       workflowId,
       runId: resolvedRunId,
+      activityId: s.activityId,
       type: s.type,
       input: s.input,
+      callKey: s.callKey,
+      ...(s.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: s.heartbeatTimeoutMs } : {}),
+      ...(s.startToCloseTimeoutMs !== undefined ? { startToCloseTimeoutMs: s.startToCloseTimeoutMs } : {}),
       scheduledAt: s.at,
       ...(s.started ? { startedAt: timeOf(s.started.eventTime) } : {}),
       ...(at !== undefined ? { closedAt: at } : {}),
@@ -148,7 +168,17 @@ export async function readRun(client: Client, workflowId: string, runId?: string
     switch (e.eventType) {
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
         const a = e.activityTaskScheduledEventAttributes;
-        scheduled.set(id, { type: a?.activityType?.name ?? '', input: decodePayload(a?.input?.payloads?.[0]), at });
+        const type = a?.activityType?.name ?? '';
+        const args = (a?.input?.payloads ?? []).map((p) => decodePayload(p));
+        scheduled.set(id, {
+          activityId: a?.activityId ?? '',
+          type,
+          input: args[0],
+          callKey: `${type} ${JSON.stringify(args)}`,
+          heartbeatTimeoutMs: durationOf(a?.heartbeatTimeout),
+          startToCloseTimeoutMs: durationOf(a?.startToCloseTimeout),
+          at,
+        });
         break;
       }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
@@ -217,13 +247,4 @@ export async function readRunTree(client: Client, workflowId: string, runId?: st
 /** Every activity of a run tree. */
 export function allActivities(runs: readonly RunHistory[]): ActivityExecution[] {
   return runs.flatMap((r) => r.activities);
-}
-
-/**
- * Activities executed more than once, polling activities excluded: each extra attempt of a
- * non-polling activity is one re-execution (a lost worker, a timeout, a transient error).
- */
-export function reExecutions(runs: readonly RunHistory[]): { count: number; activities: string[] } {
-  const redone = allActivities(runs).filter((a) => !pollingActivities.has(a.type) && a.attempt > 1);
-  return { count: redone.reduce((n, a) => n + a.attempt - 1, 0), activities: redone.map((a) => `${a.type}×${a.attempt}`) };
 }

@@ -1,6 +1,6 @@
 /** Federation specs for the benchmarks and the fault suite: N clusters, unique names per run. */
-import { validateSpec } from '../../src/spec/parse.js';
-import type { FederationSpec } from '../../src/spec/types.js';
+import { validateSpec } from '../src/spec/parse.js';
+import type { FederationSpec } from '../src/spec/types.js';
 
 const locations = ['us-west1-a', 'us-east1-b', 'europe-west1-b', 'asia-east1-a'];
 

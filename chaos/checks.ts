@@ -2,10 +2,10 @@
  * What a fault run is judged by: duplicate creates in the emulator's call log, resources that no
  * spec owns, and what a teardown left behind.
  */
-import type { CallLogEntry } from '../../src/emulator/index.js';
-import type { KubeObject } from '../../src/providers/kube/resources.js';
-import type { FederationSpec } from '../../src/spec/types.js';
-import type { Lab } from '../../bench/lib/lab.js';
+import type { CallLogEntry } from '../src/emulator/index.js';
+import type { KubeObject } from '../src/providers/kube/resources.js';
+import type { FederationSpec } from '../src/spec/types.js';
+import type { Lab } from '../suite/lab.js';
 
 /**
  * Creates that made something a second time: successful, not replayed CreateCluster per cluster

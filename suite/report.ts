@@ -1,39 +1,9 @@
 /**
- * The results files of `npm run bench` and `npm run chaos` (issue #7): one figure per id with its
- * median, its goal as a comparison, the spread of the runs and a note; plus the console table
- * and the Markdown table for the README, misses first.
+ * A suite's results as a whole (date, machine, figures) and how they read: the check of their
+ * shape, the console table and the README's Markdown table, misses first.
  */
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-
-/** A goal: `<=`, `>=` or `==` against a number, e.g. `<= 1.05`. */
-export type Goal = `${'<=' | '>=' | '=='} ${number}`;
-
-/** What a figure means, its unit and its goal (the issue's table of figures). */
-export interface FigureDef {
-  readonly title: string;
-  readonly unit: string;
-  readonly goal: Goal;
-}
-
-/** Figure id → title, for the tables. */
-export function titlesOf(defs: Readonly<Record<string, FigureDef>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(defs).map(([id, f]) => [id, f.title]));
-}
-
-export interface Figure {
-  /** The median of the runs; null when the figure could not be measured (the note says why). */
-  readonly value: number | null;
-  readonly unit: string;
-  readonly goal: Goal;
-  /** How many runs (trials) the figure comes from. */
-  readonly runs: number;
-  readonly min: number | null;
-  readonly median: number | null;
-  readonly max: number | null;
-  readonly note: string;
-}
+import { meets, type Figure } from './figures.js';
 
 export interface Machine {
   readonly cores: number;
@@ -49,59 +19,6 @@ export interface Results {
 
 export function machine(): Machine {
   return { cores: cpus().length, memGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10, node: process.version };
-}
-
-/** Median of the samples (mean of the middle two for an even count). */
-export function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  if (sorted.length === 0) throw new Error('median of no samples');
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-/** Rounds to a few significant decimals for the files (keeps integers as they are). */
-export function round(value: number, decimals = 3): number {
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
-}
-
-/**
- * A figure from per-run samples: value = median. `runs` defaults to the number of samples; an
- * aggregate figure (a count over N trials) passes its one aggregate sample and `runs: N`.
- */
-export function figure(args: { samples: readonly number[]; unit: string; goal: Goal; note: string; runs?: number; decimals?: number }): Figure {
-  if (args.samples.length === 0) return notMeasured(args.unit, args.goal, args.note, args.runs ?? 0);
-  const d = args.decimals ?? 3;
-  const value = round(median(args.samples), d);
-  return {
-    value,
-    unit: args.unit,
-    goal: args.goal,
-    runs: args.runs ?? args.samples.length,
-    min: round(Math.min(...args.samples), d),
-    median: value,
-    max: round(Math.max(...args.samples), d),
-    note: args.note,
-  };
-}
-
-export function notMeasured(unit: string, goal: Goal, reason: string, runs = 0): Figure {
-  return { value: null, unit, goal, runs, min: null, median: null, max: null, note: `not measured: ${reason}` };
-}
-
-/** True when the value meets the goal; undefined when there is no value. */
-export function meets(goal: Goal, value: number | null): boolean | undefined {
-  if (value === null) return undefined;
-  const [op, raw] = goal.split(' ') as ['<=' | '>=' | '==', string];
-  const target = Number(raw);
-  switch (op) {
-    case '<=':
-      return value <= target;
-    case '>=':
-      return value >= target;
-    case '==':
-      return value === target;
-  }
 }
 
 type Verdict = 'MISS' | 'NOT MEASURED' | 'ok';
@@ -163,12 +80,7 @@ export function renderMarkdown(results: Results, titles: Readonly<Record<string,
   return `${lines.join('\n')}\n`;
 }
 
-export function writeJson(path: string, data: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
-}
-
-/** Checks that a results object has the issue's shape; returns the problems (empty = well-formed). */
+/** Checks that a results object has the results files' shape; returns the problems (empty = well-formed). */
 export function shapeProblems(results: unknown): string[] {
   const problems: string[] = [];
   const r = results as Partial<Results> | null;

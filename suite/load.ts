@@ -3,9 +3,10 @@
  * 1-minute load average drops below the core count, and record the load in the figures' notes.
  */
 import { cpus, loadavg } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor, WaitTimeoutError } from '../src/local/wait.js';
+import type { Figure } from './figures.js';
+import { round } from './figures.js';
 import type { Log } from './log.js';
-import type { Figure } from './results.js';
 
 /**
  * How long a group waits for an idle machine: `KFED_BENCH_IDLE_WAIT_S` seconds (default 600;
@@ -16,18 +17,25 @@ function defaultMaxWaitMs(): number {
   return Number.isFinite(s) && s >= 0 ? s * 1000 : 600_000;
 }
 
+/** The 1-minute load average, to a tenth. */
+export function loadNow(): number {
+  return round(loadavg()[0] ?? 0, 1);
+}
+
 /** Waits up to `maxWaitMs` for load < cores; returns the load average when it starts. */
 export async function waitForIdle(log: Log, maxWaitMs = defaultMaxWaitMs()): Promise<number> {
   const cores = cpus().length;
-  const deadline = Date.now() + maxWaitMs;
-  let announced = false;
-  for (;;) {
-    const load = loadavg()[0] ?? 0;
-    if (load < cores || Date.now() >= deadline) return Math.round(load * 10) / 10;
-    if (!announced) log(`waiting for the machine to settle (1-min load ${load.toFixed(1)} on ${cores} cores)…`);
-    announced = true;
-    await sleep(10_000);
+  const idle = (): boolean => (loadavg()[0] ?? 0) < cores;
+  if (!idle() && maxWaitMs > 0) {
+    log(`waiting for the machine to settle (1-min load ${loadNow()} on ${cores} cores)…`);
+    try {
+      await waitFor('an idle machine', () => Promise.resolve(idle()), { timeoutMs: maxWaitMs, intervalMs: 10_000 });
+    } catch (err) {
+      // Still busy after the wait: measure anyway; the note records the load.
+      if (!(err instanceof WaitTimeoutError)) throw err;
+    }
   }
+  return loadNow();
 }
 
 /** The figures with the load note appended (the ones produced by the group that just ran). */

@@ -42,7 +42,7 @@ export interface MemorySample {
 function kindOf(cmd: string): string {
   const exe = cmd.split(' ')[0] ?? '';
   const base = exe.split('/').pop() ?? exe;
-  if (base === 'node') return cmd.includes('worker.ts') ? 'worker' : cmd.includes('client.ts') ? 'cli' : 'node';
+  if (base === 'node') return cmd.includes('worker.ts') ? 'worker' : cmd.includes('cli/main.ts') ? 'cli' : 'node';
   return base;
 }
 

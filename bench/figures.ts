@@ -12,4 +12,5 @@ export const benchFigures = new FigureRegistry({
   P5: { title: 'largest federation of real local clusters completed', unit: 'clusters', goal: '>= 20' },
   P6: { title: '`npm start` run time (tools built)', unit: 's', goal: '<= 60' },
   P7: { title: 'GetOperation calls per created cluster − provisioning ÷ poll interval', unit: 'calls', goal: '<= 3' },
+  P8: { title: '`up` → federation usable (canary on every member) ÷ (infrastructure critical path + KubeFed health-check period)', unit: 'ratio', goal: '<= 1' },
 });

@@ -39,6 +39,8 @@ export interface ActivityExecution {
   readonly lastFailure?: string;
   /** The final failure, when the activity failed. */
   readonly failure?: { readonly type: string; readonly message: string; readonly nonRetryable: boolean };
+  /** The decoded result, when it completed. */
+  readonly result?: unknown;
 }
 
 export interface RunHistory {
@@ -134,7 +136,7 @@ export async function readRun(client: Client, workflowId: string, runId?: string
   let status: RunHistory['status'] = 'open';
 
   /** An activity as it ended (`at` undefined: still open when the history was read). */
-  const execution = (s: Scheduled, outcome: ActivityExecution['outcome'], at?: number, failure?: ActivityExecution['failure']): ActivityExecution => {
+  const execution = (s: Scheduled, outcome: ActivityExecution['outcome'], at?: number, failure?: ActivityExecution['failure'], result?: unknown): ActivityExecution => {
     const st = s.started?.activityTaskStartedEventAttributes;
     const lastFailure = failureInfo(st?.lastFailure);
     return {
@@ -153,13 +155,14 @@ export async function readRun(client: Client, workflowId: string, runId?: string
       outcome,
       ...(lastFailure ? { lastFailure: lastFailure.type } : {}),
       ...(failure ? { failure } : {}),
+      ...(result !== undefined ? { result } : {}),
     };
   };
-  const close = (scheduledId: string, at: number, outcome: ActivityExecution['outcome'], failure?: ActivityExecution['failure']): void => {
+  const close = (scheduledId: string, at: number, outcome: ActivityExecution['outcome'], failure?: ActivityExecution['failure'], result?: unknown): void => {
     const s = scheduled.get(scheduledId);
     if (!s) return;
     scheduled.delete(scheduledId);
-    activities.push(execution(s, outcome, at, failure));
+    activities.push(execution(s, outcome, at, failure, result));
   };
 
   for (const e of events) {
@@ -187,7 +190,7 @@ export async function readRun(client: Client, workflowId: string, runId?: string
         break;
       }
       case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
-        close(idOf(e.activityTaskCompletedEventAttributes?.scheduledEventId), at, 'completed');
+        close(idOf(e.activityTaskCompletedEventAttributes?.scheduledEventId), at, 'completed', undefined, decodePayload(e.activityTaskCompletedEventAttributes?.result?.payloads?.[0]));
         break;
       case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
         close(idOf(e.activityTaskFailedEventAttributes?.scheduledEventId), at, 'failed', failureInfo(e.activityTaskFailedEventAttributes?.failure));

@@ -1,6 +1,6 @@
 /**
  * Quick mode (npm test runs it to keep the harness from rotting): a reduced version of each
- * benchmark in the one shared environment: one 1-cluster federation (P1, P7 and P5 with its
+ * benchmark in the one shared environment: one 1-cluster federation (P1, P7, P8 and P5 with its
  * memory), the same spec sequentially (P2_1), one SIGKILL during join (P3, P4). P6 is not run
  * (it measures a whole local environment).
  */

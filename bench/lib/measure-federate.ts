@@ -17,7 +17,7 @@ export interface FederateMeasurement {
   readonly reason?: string;
   readonly cp?: CriticalPath;
   readonly extraPolls: readonly number[];
-  readonly memory?: { readonly peak: MemorySample | undefined; readonly machinePeakMiB: number };
+  readonly memory?: { readonly peak: MemorySample | undefined; readonly machinePeakMiB: number; readonly controllerPeakMiB: number };
 }
 
 export async function measureFederate(lab: Lab, spec: FederationSpec, log: Log, opts: { memory?: boolean; timeoutMs?: number } = {}): Promise<FederateMeasurement> {
@@ -52,5 +52,7 @@ export function memoryLine(n: number, m: FederateMeasurement): string {
     .map(([k, c]) => `${c} ${k}`)
     .join(', ');
   const gib = (mib: number): string => (mib / 1024).toFixed(2);
-  return `${n} clusters: ${m.out.status}${m.out.error ? ` (${m.out.error})` : ''} in ${secs(m.out.endedAt - m.out.startedAt, 0)}; peak RSS of all its processes ${gib(m.memory?.peak?.rssMiB ?? 0)} GiB over ${m.memory?.peak?.processes ?? 0} processes (${kinds}); machine memory in use peaked at ${gib(m.memory?.machinePeakMiB ?? 0)} GiB`;
+  const controllers = m.memory?.peak?.controllersMiB ?? [];
+  const controllerLine = controllers.length ? `; KubeFed controller-manager processes ${controllers.join(' + ')} MiB at that peak, the largest ${m.memory?.controllerPeakMiB ?? 0} MiB over the run` : '';
+  return `${n} clusters: ${m.out.status}${m.out.error ? ` (${m.out.error})` : ''} in ${secs(m.out.endedAt - m.out.startedAt, 0)}; peak RSS of all its processes ${gib(m.memory?.peak?.rssMiB ?? 0)} GiB over ${m.memory?.peak?.processes ?? 0} processes (${kinds}); machine memory in use peaked at ${gib(m.memory?.machinePeakMiB ?? 0)} GiB${controllerLine}`;
 }

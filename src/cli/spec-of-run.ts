@@ -1,8 +1,9 @@
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { SpecError, specToDocument, validateSpec } from '../spec/parse.js';
 import type { FederationSpec } from '../spec/types.js';
-import { workflowIds } from '../contract.js';
+import { findRun } from '../client/runs.js';
+import { dataConverterFromEnv } from '../codec/from-env.js';
 import { shown } from '../spec/quote.js';
 import { readSpecFile, specProblems } from './read-spec.js';
 import { ExitCode, ExitError } from './errors.js';
@@ -21,15 +22,18 @@ export function specFromFile(name: string, file: string): FederationSpec {
  */
 export async function specOf(client: Client, name: string, fromFile: FederationSpec | undefined): Promise<FederationSpec> {
   if (fromFile) return fromFile;
-  const history = await client.workflow
-    .getHandle(workflowIds.federation(name))
-    .fetchHistory()
-    .catch(() => undefined);
-  const payload = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  const handle = await findRun(client, name, 'federation');
+  const history = await handle.fetchHistory().catch(() => undefined);
+  const stored = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (!stored) throw new ExitError(ExitCode.BadInput, `kfed: no recorded run of federation ${name}; pass its spec with -f FILE`);
+  // A history read raw holds payloads as stored: decrypted here when payload encryption is on.
+  let payloads: Payload[] = [stored];
+  for (const codec of [...(dataConverterFromEnv()?.payloadCodecs ?? [])].reverse()) payloads = await codec.decode(payloads);
+  const [payload] = payloads;
   if (!payload) throw new ExitError(ExitCode.BadInput, `kfed: no recorded run of federation ${name}; pass its spec with -f FILE`);
   const spec = defaultPayloadConverter.fromPayload<FederationSpec>(payload);
   // Recorded inputs are normalized specs; check them again before acting on them.
-  const source = `the recorded input of ${workflowIds.federation(name)}`;
+  const source = `the recorded input of ${handle.workflowId}`;
   try {
     return validateSpec(specToDocument(spec), source);
   } catch (err) {

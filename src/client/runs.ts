@@ -11,7 +11,7 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { failureInfo, progressQuery, runMemo, workflowIds, workflowTypes, type FailureInfo, type FederationHealth, type FederationPlan, type FederationSummary, type TeardownSummary } from '../contract.js';
+import { failureInfo, legacyWorkflowIds, progressQuery, runMemo, workflowIds, workflowTypes, type FailureInfo, type FederationHealth, type FederationPlan, type FederationSummary, type TeardownSummary } from '../contract.js';
 import type { FederationSpec } from '../spec/types.js';
 import type { FederationProgress } from '../workflows/progress.js';
 
@@ -111,6 +111,18 @@ export function startHealth(client: Client, taskQueue: string, spec: FederationS
     staticSummary: `health of ${spec.name} (read-only)`,
     memo: runMemo(spec.name, workflowTypes.health),
   });
+}
+
+/**
+ * The handle of a federation's federate or teardown run: under the current id, or — when no run
+ * exists there — under the id runs had before (see legacyWorkflowIds), so a federation built by
+ * an older kfed is still found. The current id's handle when neither exists.
+ */
+export async function findRun(client: Client, name: string, kind: 'federation' | 'teardown'): Promise<WorkflowHandle> {
+  const current = client.workflow.getHandle(workflowIds[kind](name));
+  if (await current.describe().then(() => true, () => false)) return current;
+  const legacy = client.workflow.getHandle(legacyWorkflowIds[kind](name));
+  return (await legacy.describe().then(() => true, () => false)) ? legacy : current;
 }
 
 /** The progress of a run, or undefined when no worker can answer the query right now. */

@@ -27,7 +27,7 @@ describe('scheduled rebuilds', () => {
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const listed = JSON.parse((await h.cli(['schedule', 'list', '-o', 'json'])).stdout) as { id: string; paused: boolean }[];
-    expect(listed.map((s) => s.id)).toEqual(['kfed-kfed-rebuild']);
+    expect(listed.map((s) => s.id)).toEqual(['kfed/kfed/rebuild']);
 
     expect((await h.cli(['schedule', 'trigger', 'kfed'])).code).toBe(0);
     let rebuildRunId = '';

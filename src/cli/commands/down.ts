@@ -1,5 +1,5 @@
-import { startTeardown } from '../../client/runs.js';
-import { workflowIds, type TeardownSummary } from '../../contract.js';
+import { startTeardown, findRun } from '../../client/runs.js';
+import type { TeardownSummary } from '../../contract.js';
 import { fileFlag, outputFlag, parseCommand, requireName, waitFlag } from '../args.js';
 import { connectClient } from '../connect.js';
 import { followToEnd } from '../follow.js';
@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<void> {
   const { client, settings, close } = await connectClient();
   try {
     const spec = await specOf(client, name, fromFile);
-    const upHandle = client.workflow.getHandle(workflowIds.federation(name));
+    const upHandle = await findRun(client, name, 'federation');
     const up = await upHandle.describe().catch(() => undefined);
     if (up?.status.name === 'RUNNING') {
       if (format !== 'json') console.log(`cancelling the open federate run ${up.runId} first…`);

@@ -1,8 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { runOutcome } from '../../client/runs.js';
-import { workflowIds } from '../../contract.js';
+import { runOutcome, findRun } from '../../client/runs.js';
 import type { FederationSummary } from '../../contract.js';
 import { shown } from '../../spec/quote.js';
 import { parseCommand, requireName } from '../args.js';
@@ -27,7 +26,7 @@ unchanged (exit 2). Default FILE: $KUBECONFIG or ~/.kube/config.`;
 async function completedSummary(name: string): Promise<FederationSummary> {
   const { client, close } = await connectClient();
   try {
-    const handle = client.workflow.getHandle(workflowIds.federation(name));
+    const handle = await findRun(client, name, 'federation');
     const description = await handle.describe().catch(() => undefined);
     if (description?.status.name !== 'COMPLETED') {
       throw new ExitError(

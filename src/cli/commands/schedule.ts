@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
-import { workflowIds } from '../../contract.js';
+import { legacyWorkflowIds, workflowIds } from '../../contract.js';
 import type { rebuild } from '../../workflows/rebuild.js';
 import { fileFlag, outputFlag, parseCommand, requireName } from '../args.js';
 import { connectClient } from '../connect.js';
@@ -79,7 +79,7 @@ async function list(argv: string[]): Promise<void> {
   try {
     const rows: { id: string; next?: Date; recent?: Date; paused: boolean }[] = [];
     for await (const s of client.schedule.list()) {
-      if (!s.scheduleId.startsWith('kfed-')) continue;
+      if (!s.scheduleId.startsWith('kfed/') && !s.scheduleId.startsWith('kfed-')) continue;
       rows.push({ id: s.scheduleId, next: s.info.nextActionTimes[0], recent: s.info.recentActions.at(-1)?.takenAt, paused: s.state.paused });
     }
     if (format === 'json') {
@@ -101,7 +101,9 @@ async function withSchedule(argv: string[], action: 'delete' | 'trigger'): Promi
   const name = requireName(positionals);
   const { client, close } = await connectClient();
   try {
-    const handle = client.schedule.getHandle(workflowIds.schedule(name));
+    const current = client.schedule.getHandle(workflowIds.schedule(name));
+    // A schedule made by an older kfed still has its old id.
+    const handle = (await current.describe().then(() => true, () => false)) ? current : client.schedule.getHandle(legacyWorkflowIds.schedule(name));
     if (action === 'delete') await handle.delete();
     else await handle.trigger();
     console.log(`schedule ${handle.scheduleId} ${action === 'delete' ? 'deleted' : 'triggered (a rebuild starts now)'}`);

@@ -1,11 +1,11 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { workflowIds } from '../../contract.js';
+import { federationOfRunId } from '../../contract.js';
 import type { FederationSummary } from '../../contract.js';
 import { conditions, type FederationProgress } from '../../workflows/progress.js';
 import { federationName, outputFlag, parseCommand } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
-import { queryProgress, runOutcome } from '../../client/runs.js';
+import { queryProgress, runOutcome, findRun } from '../../client/runs.js';
 import type { FailureInfo } from '../../contract.js';
 import { describeFailure } from '../outcome.js';
 import { age, parseOutputFormat, printJson, seconds, table } from '../output.js';
@@ -71,17 +71,17 @@ export async function run(argv: string[]): Promise<void> {
     if (!name) {
       const runs = await latestRuns(client);
       if (format === 'json') {
-        printJson(runs.map((r) => ({ federation: r.workflowId.replace(/^kfed-/, ''), workflowId: r.workflowId, runId: r.runId, status: r.status.name, startTime: r.startTime, closeTime: r.closeTime })));
+        printJson(runs.map((r) => ({ federation: federationOfRunId(r.workflowId) ?? r.workflowId, workflowId: r.workflowId, runId: r.runId, status: r.status.name, startTime: r.startTime, closeTime: r.closeTime })));
         return;
       }
       if (runs.length === 0) {
         console.log('no federations yet; start one with: kfed up -f FILE');
         return;
       }
-      console.log(table(['NAME', 'STATUS', 'AGE', 'RUN'], runs.map((r) => [r.workflowId.replace(/^kfed-/, ''), r.status.name, age(r.startTime.getTime()), r.runId])));
+      console.log(table(['NAME', 'STATUS', 'AGE', 'RUN'], runs.map((r) => [federationOfRunId(r.workflowId) ?? r.workflowId, r.status.name, age(r.startTime.getTime()), r.runId])));
       return;
     }
-    const handle = client.workflow.getHandle(workflowIds.federation(name));
+    const handle = await findRun(client, name, 'federation');
     const description = await handle.describe().catch(() => undefined);
     if (!description) throw new ExitError(ExitCode.BadInput, `kfed: no federation named ${name}; start one with: kfed up -f FILE`);
     const progress = await queryProgress(handle);

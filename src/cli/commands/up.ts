@@ -10,7 +10,7 @@ import type { FederationSummary } from '../../contract.js';
 
 export const help = `kfed up -f FILE [--wait] [--plan] [-o json]
 
-Validates the spec, then starts the federate workflow (id kfed-<metadata.name>). If a run of
+Validates the spec, then starts the federate workflow (id kfed/<metadata.name>). If a run of
 that federation is already open, attaches to it instead of starting a second one. With --wait,
 shows live progress until the run ends and prints the result (exit 1 if it failed).
 With --plan, only shows what the run would do (see kfed plan) and changes nothing.`;

@@ -1,4 +1,4 @@
-import { workflowIds } from '../../contract.js';
+import { findRun } from '../../client/runs.js';
 import { parseCommand, requireName } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
@@ -16,8 +16,8 @@ export async function run(argv: string[]): Promise<void> {
   const name = requireName(positionals);
   const { client, close } = await connectClient();
   try {
-    const workflowId = values.teardown ? workflowIds.teardown(name) : workflowIds.federation(name);
-    const handle = client.workflow.getHandle(workflowId);
+    const handle = await findRun(client, name, values.teardown ? 'teardown' : 'federation');
+    const workflowId = handle.workflowId;
     if (!(await handle.describe().catch(() => undefined))) throw new ExitError(ExitCode.BadInput, `kfed: no run ${workflowId}; start one with: kfed up -f FILE`);
     const printer = new ProgressPrinter();
     const outcome = await followRun(handle, (p) => { printer.update(p); });

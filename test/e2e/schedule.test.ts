@@ -4,7 +4,7 @@ import { waitFor } from '../../src/local/wait.js';
 import { startHarness, stopHarness, projectRoot, type Harness } from '../support/harness.js';
 import { recordHistories } from '../support/histories.js';
 
-const seedFile = join(projectRoot, 'examples', 'federation.yaml');
+const exampleFile = join(projectRoot, 'examples', 'federation.yaml');
 
 describe('scheduled rebuilds', () => {
   let h: Harness;
@@ -19,11 +19,11 @@ describe('scheduled rebuilds', () => {
   });
 
   it('creates a schedule, triggers a rebuild that completes, and deletes the schedule', async () => {
-    const bad = await h.cli(['schedule', 'create', 'kfed', '-f', seedFile, '--every', 'nightly']);
+    const bad = await h.cli(['schedule', 'create', 'kfed', '-f', exampleFile, '--every', 'nightly']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--every "nightly" is not a duration');
 
-    const created = await h.cli(['schedule', 'create', 'kfed', '-f', seedFile, '--every', '12h']);
+    const created = await h.cli(['schedule', 'create', 'kfed', '-f', exampleFile, '--every', '12h']);
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const listed = JSON.parse((await h.cli(['schedule', 'list', '-o', 'json'])).stdout) as { id: string; paused: boolean }[];

@@ -6,8 +6,8 @@ import { formatIssue, parseSpec, SpecError, specToDocument, validateSpec } from 
 
 const exampleText = readFileSync(new URL('../../examples/federation.yaml', import.meta.url), 'utf8');
 
-/** The seed federation as a plain document, for mutating one field per case. */
-function seed(): Record<string, unknown> & { metadata: Record<string, unknown>; spec: Record<string, unknown> & { clusters: Record<string, unknown>[]; dns: Record<string, unknown> } } {
+/** The example federation as a plain document, for mutating one field per case. */
+function exampleDoc(): Record<string, unknown> & { metadata: Record<string, unknown>; spec: Record<string, unknown> & { clusters: Record<string, unknown>[]; dns: Record<string, unknown> } } {
   return {
     apiVersion: 'kfed.dev/v1alpha1',
     kind: 'Federation',
@@ -24,9 +24,9 @@ function seed(): Record<string, unknown> & { metadata: Record<string, unknown>; 
   };
 }
 
-function cluster(doc: ReturnType<typeof seed>, index: number): Record<string, unknown> {
+function cluster(doc: ReturnType<typeof exampleDoc>, index: number): Record<string, unknown> {
   const found = doc.spec.clusters[index];
-  if (!found) throw new Error(`seed has no cluster ${index}`);
+  if (!found) throw new Error(`the example has no cluster ${index}`);
   return found;
 }
 
@@ -52,14 +52,14 @@ describe('spec validation', () => {
   });
 
   it('polls every 15s on real projects unless told otherwise', () => {
-    expect(validateSpec(seed()).pollInterval).toBe('15s');
-    const doc = seed();
+    expect(validateSpec(exampleDoc()).pollInterval).toBe('15s');
+    const doc = exampleDoc();
     doc.spec.pollInterval = '30s';
     expect(validateSpec(doc).pollInterval).toBe('30s');
   });
 
   it('normalizes existing clusters: a kubeconfig context or a GKE resource name', () => {
-    const doc = seed();
+    const doc = exampleDoc();
     delete cluster(doc, 1).location;
     cluster(doc, 1).existing = { context: 'prod-eu', kubeconfig: '~/.kube/config' };
     doc.spec.clusters.push({ name: 'gke-old', context: 'gke-old', existing: { gke: 'projects/other-project/locations/europe-west1-b/clusters/old' } });
@@ -70,11 +70,11 @@ describe('spec validation', () => {
   });
 
   it('round-trips a normalized spec through its document form', () => {
-    const spec = validateSpec(seed());
+    const spec = validateSpec(exampleDoc());
     expect(validateSpec(specToDocument(spec))).toEqual(spec);
   });
 
-  const cases: [string, (d: ReturnType<typeof seed>) => void, string][] = [
+  const cases: [string, (d: ReturnType<typeof exampleDoc>) => void, string][] = [
     ['GKE-style context', (d) => { cluster(d, 0).context = 'gke_p_us-west1-a_west'; }, 'spec.clusters[0].context: "gke_p_us-west1-a_west" is not an RFC1123 label (kube context names from GKE must be renamed, e.g. west)'],
     ['typo in a field name', (d) => { cluster(d, 1).nodeCount = 3; }, 'spec.clusters[1].nodeCount: unknown field'],
     ['unknown top-level field', (d) => { d.spec.zone = 'x'; }, 'spec.zone: unknown field'],
@@ -113,7 +113,7 @@ describe('spec validation', () => {
   ];
 
   /** Bounds of sizes and durations: each message names the bound and why it is there. */
-  const bounds: [string, (d: ReturnType<typeof seed>) => void, string][] = [
+  const bounds: [string, (d: ReturnType<typeof exampleDoc>) => void, string][] = [
     ['a 0s poll interval', (d) => { d.spec.pollInterval = '0s'; }, "spec.pollInterval: 0s is too short: at least 5s for GKE (a 0 interval breaks Temporal's retry policy (its maximumInterval cannot be 0), and polling GKE faster than every few seconds burns the project's API quota)"],
     ['a 2s poll interval on GKE', (d) => { d.spec.pollInterval = '2s'; }, 'spec.pollInterval: 2s is too short: at least 5s for GKE'],
     ['a 500ms poll interval on GKE', (d) => { d.spec.pollInterval = '500ms'; }, 'spec.pollInterval: 500ms is too short: at least 5s for GKE'],
@@ -133,14 +133,14 @@ describe('spec validation', () => {
   ];
 
   it.each(bounds)('bounds %s, with the reason', (_name, mutate, expected) => {
-    const doc = seed();
+    const doc = exampleDoc();
     mutate(doc);
     const found = problems(doc);
     expect(found.some((p) => p.startsWith(expected)), `expected "${expected}" in:\n${found.join('\n')}`).toBe(true);
   });
 
   it('accepts the edges of every bound', () => {
-    const doc = seed();
+    const doc = exampleDoc();
     doc.spec.pollInterval = '5s';
     cluster(doc, 0).nodes = 1000;
     doc.spec.plane = { namespace: 'kube-federation-system' };
@@ -148,7 +148,7 @@ describe('spec validation', () => {
     expect(problems(doc)).toEqual([]);
     doc.spec.pollInterval = '5m';
     expect(problems(doc)).toEqual([]);
-    const local = seed();
+    const local = exampleDoc();
     local.spec.project = 'local';
     local.spec.pollInterval = '1s';
     local.spec.clusters = Array.from({ length: 50 }, (_, i) => ({ name: `c${i}`, context: `x${i}`, location: 'us-west1-a' }));
@@ -157,14 +157,14 @@ describe('spec validation', () => {
   });
 
   it.each(cases)('rejects %s with its field path', (_name, mutate, expected) => {
-    const doc = seed();
+    const doc = exampleDoc();
     mutate(doc);
     const found = problems(doc);
     expect(found.some((p) => p.startsWith(expected)), `expected "${expected}" in:\n${found.join('\n')}`).toBe(true);
   });
 
   it('reports every problem at once, not just the first', () => {
-    const doc = seed();
+    const doc = exampleDoc();
     doc.metadata.name = 'Bad';
     doc.spec.project = 'x';
     cluster(doc, 0).nodes = -1;
@@ -192,7 +192,7 @@ describe('spec validation', () => {
   });
 
   it('accepts YAML written from a valid document', () => {
-    expect(parseSpec(stringify(seed())).clusters).toHaveLength(2);
+    expect(parseSpec(stringify(exampleDoc())).clusters).toHaveLength(2);
   });
 });
 
@@ -246,7 +246,7 @@ describe('hostile spec text', () => {
   });
 
   it('echoes only plain field names, and only a few per object', () => {
-    const doc = seed();
+    const doc = exampleDoc();
     Object.assign(doc.spec, { 'root:$6$secret$hash:19000': 1, nodeCount: 2, ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`extra${i}`, i])) });
     const found = problems(doc);
     expect(found.join('\n')).not.toContain('secret');
@@ -256,7 +256,7 @@ describe('hostile spec text', () => {
   });
 
   it('quotes a value briefly and escapes what a terminal would act on', () => {
-    const doc = seed();
+    const doc = exampleDoc();
     doc.metadata.name = `\u001b[31m${'A'.repeat(5000)}`;
     const [found = ''] = problems(doc).filter((p) => p.startsWith('metadata.name: "'));
     expect(found).toContain('\\u001b[31mAAAA');
@@ -266,7 +266,7 @@ describe('hostile spec text', () => {
   });
 
   it('reports at most 30 problems, then how many more', () => {
-    const doc = seed();
+    const doc = exampleDoc();
     doc.spec.clusters = Array.from({ length: 40 }, () => ({ name: 'X', context: 'Y', location: 'z' }));
     const found = problems(doc);
     expect(found).toHaveLength(31);

@@ -18,7 +18,7 @@ describe('scheduled rebuilds', () => {
     await stopHarness(h);
   });
 
-  it('creates a schedule, triggers a rebuild that completes, and deletes the schedule', async () => {
+  it('creates a schedule, triggers a rebuild that completes, and deletes the schedule', { timeout: 360_000 }, async () => {
     const bad = await h.cli(['schedule', 'create', 'kfed', '-f', exampleFile, '--every', 'nightly']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--every "nightly" is not a duration');
@@ -43,7 +43,7 @@ describe('scheduled rebuilds', () => {
         }
         return false;
       },
-      { timeoutMs: 120_000, intervalMs: 500 },
+      { timeoutMs: 300_000, intervalMs: 500 },
     );
     expect(rebuildRunId).not.toBe('');
     // The rebuild federated through the usual workflow id, so status sees it.

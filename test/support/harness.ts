@@ -116,7 +116,7 @@ export async function startHarness(options: Partial<EmulatorOptions> = {}): Prom
           if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${output}`);
           return (await taskQueuePollers(temporal.address, temporal.namespace, taskQueue)).some((id) => id.startsWith(`${child.pid ?? 0}@`));
         },
-        { timeoutMs: 60_000, intervalMs: 100 },
+        { timeoutMs: 120_000, intervalMs: 100 },
       );
       return worker;
     },

@@ -54,6 +54,11 @@ export interface KubeFedPlaneOptions {
   readonly tokenTimeoutMs?: number;
   /** Interval of readiness and token polls. @default 500 ms */
   readonly pollIntervalMs?: number;
+  /**
+   * How long a member's API server may go on accepting a revoked token (kube-apiserver caches a
+   * successful token authentication for 10 s). @default 60 s
+   */
+  readonly revocationTimeoutMs?: number;
   /** How long KubeFed may take to propagate (and remove) the canary, or to release federated objects. @default 120 s */
   readonly propagationTimeoutMs?: number;
 }
@@ -125,7 +130,10 @@ export class KubeFedPlane implements ControlPlane {
     validateJoinNames(names);
     const hostSide = await this.connect(host);
     const memberSide = await this.connect(member);
-    return { revoked: await revokeTokens(hostSide.client, memberSide.client, names, keep) };
+    return revokeTokens(hostSide.client, memberSide.client, apiAccessOf(memberSide.kc), names, keep, {
+      timeoutMs: this.options.revocationTimeoutMs ?? 60_000,
+      intervalMs: this.pollIntervalMs,
+    });
   }
 
   async verifyJoin(host: ClusterTarget, names: JoinNames): Promise<VerifyResult> {

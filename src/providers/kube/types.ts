@@ -152,8 +152,9 @@ export interface ControlPlane {
    */
   rotateToken(host: ClusterTarget, member: ClusterTarget, names: JoinNames, generation: number): Promise<RotatedToken>;
   /**
-   * Deletes the member's tokens of every generation but `keep`, which revokes them; refuses
-   * (ConflictError) unless the host holds the token of `keep`.
+   * Deletes the member's tokens of every generation but `keep`, which revokes them, and waits
+   * until the member's API server refuses them; refuses (ConflictError) unless the host holds
+   * the token of `keep`.
    */
   revokeTokens(host: ClusterTarget, member: ClusterTarget, names: JoinNames, keep: number): Promise<RevokedTokens>;
   /**
@@ -219,9 +220,12 @@ export interface RotatedToken {
   readonly changed: boolean;
 }
 
-/** What {@link ControlPlane.revokeTokens} deleted (the member's token Secrets, by name). */
+/** What {@link ControlPlane.revokeTokens} did. */
 export interface RevokedTokens {
+  /** The member's token Secrets deleted, by name. */
   readonly revoked: readonly string[];
+  /** From deleting them until the member's API server refused each of their tokens (401). */
+  readonly rejectedAfterMs: number;
 }
 
 /** What {@link ControlPlane.releaseFederatedObjects} did. */

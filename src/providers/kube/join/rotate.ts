@@ -5,8 +5,10 @@
  * clients), and only once KubeFed works with it are the older Secrets deleted
  * ({@link revokeTokens}), which revokes their tokens at once. Each half is idempotent.
  */
-import { ConflictError, NotFoundError } from '../../errors.js';
-import type { KubeClient } from '../client.js';
+import { ConflictError, NotFoundError, TransientError } from '../../errors.js';
+import { KubeClient } from '../client.js';
+import { tokenKubeConfig } from '../connector.js';
+import { isUnauthenticated } from '../errors.js';
 import { kinds } from '../objects.js';
 import { memberTokenSecretName, serviceAccountName, tokenGenerationKey } from '../names.js';
 import { describeRef, refOf } from '../resources.js';
@@ -43,13 +45,46 @@ export async function rotateToken(host: KubeClient, member: KubeClient, endpoint
 }
 
 /**
- * Deletes the join's token Secrets of every generation but `keep` from the member, which revokes
- * their tokens. Refuses (ConflictError, nothing deleted) unless the host holds the token of
- * `keep` and its KubeFedCluster names that generation: a join that ran meanwhile may have moved
- * the host elsewhere, and revoking what the host uses would cut KubeFed off. Returns the names
- * of the Secrets deleted.
+ * Until when to wait for the API server to refuse a deleted token. kube-apiserver keeps a
+ * token's successful authentication in a cache for 10 s, so a token whose Secret was just
+ * deleted may work that long.
  */
-export async function revokeTokens(host: KubeClient, member: KubeClient, names: JoinNames, keep: number): Promise<string[]> {
+export interface RevocationWait {
+  /** @default 60 s in KubeFedPlane */
+  readonly timeoutMs: number;
+  readonly intervalMs: number;
+}
+
+/** What {@link revokeTokens} did. */
+export interface Revocation {
+  /** The token Secrets deleted, by name. */
+  readonly revoked: readonly string[];
+  /** From deleting them until the member's API server refused every one of their tokens (401). */
+  readonly rejectedAfterMs: number;
+}
+
+/** Whether the member's API server still authenticates `token` (false once it answers 401). */
+async function accepted(endpoint: MemberEndpoint, token: string, timeoutMs: number): Promise<boolean> {
+  const kc = tokenKubeConfig({ name: 'revoked-token', endpoint: endpoint.apiEndpoint, caData: endpoint.caBundle, insecure: endpoint.insecure, token, timeoutMs });
+  try {
+    await new KubeClient(kc, { timeoutMs }).getRaw('/api');
+    return true;
+  } catch (err) {
+    if (isUnauthenticated(err)) return false;
+    throw err;
+  }
+}
+
+/**
+ * Deletes the join's token Secrets of every generation but `keep` from the member, which revokes
+ * their tokens, and waits until the member's API server refuses each of them (see
+ * {@link RevocationWait}); a token still accepted at the deadline is a TransientError. Refuses
+ * (ConflictError, nothing deleted) unless the host holds the token of `keep` and its
+ * KubeFedCluster names that generation: a join that ran meanwhile may have moved the host
+ * elsewhere, and revoking what the host uses would cut KubeFed off.
+ * NOTE: the old tokens are read to prove their revocation; they never leave this function.
+ */
+export async function revokeTokens(host: KubeClient, member: KubeClient, endpoint: MemberEndpoint, names: JoinNames, keep: number, wait: RevocationWait): Promise<Revocation> {
   const secrets = await memberTokenSecrets(member, names);
   const kept = secrets.find((s) => generationOf(s) === keep);
   const hostState = await observeHost(host, names);
@@ -61,9 +96,25 @@ export async function revokeTokens(host: KubeClient, member: KubeClient, names: 
       { resource: `${host.endpoint} ${describeRef(hostObjectRefs(names).secret)}`, hint: 'a kfed up may have run meanwhile; run kfed rotate again' },
     );
   }
+  const old = secrets.filter((x) => generationOf(x) !== keep);
   const revoked: string[] = [];
-  for (const s of secrets.filter((x) => generationOf(x) !== keep)) {
+  const started = Date.now();
+  for (const s of old) {
     if (await member.delete({ ...kinds.secret, namespace: names.namespace, name: s.metadata.name })) revoked.push(s.metadata.name);
   }
-  return revoked.sort();
+  let pending = old.map(tokenOf).filter((t) => t !== '');
+  const deadline = started + wait.timeoutMs;
+  for (;;) {
+    const still: string[] = [];
+    for (const token of pending) if (await accepted(endpoint, token, Math.min(10_000, wait.timeoutMs))) still.push(token);
+    pending = still;
+    if (pending.length === 0) return { revoked: revoked.sort(), rejectedAfterMs: Date.now() - started };
+    if (Date.now() >= deadline) {
+      throw new TransientError(`${member.endpoint} still accepts ${pending.length} revoked token(s) of ${names.member} ${wait.timeoutMs / 1000}s after their Secrets were deleted`, {
+        resource: `${member.endpoint} ${names.namespace}`,
+        hint: 'is the member API server running with --service-account-lookup (the default)?',
+      });
+    }
+    await new Promise((r) => setTimeout(r, wait.intervalMs));
+  }
 }

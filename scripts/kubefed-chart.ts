@@ -9,6 +9,7 @@ import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { execOk } from '../src/local/exec.js';
 import { projectRoot, versions } from '../src/local/tools.js';
 import type { KubeObject } from '../src/providers/kube/resources.js';
+import type { PlaneScope } from '../src/providers/kube/types.js';
 import {
   controllerServiceAccountName,
   namespacePlaceholder,
@@ -78,6 +79,12 @@ function subchartValues(dir: string): unknown {
   return { ...parent.controllermanager, global: parent.global };
 }
 
+/** The same values with `global.scope` set, as `helm install --set global.scope=Namespaced` gives them. */
+function withScope(values: unknown, scope: PlaneScope): unknown {
+  const base = values as { global?: Record<string, unknown> };
+  return { ...base, global: { ...base.global, scope } };
+}
+
 function renderObjects(dir: string, path: string, values: unknown): KubeObject[] {
   const text = renderTemplate(read(dir, path), { Values: values, Release: { Namespace: namespacePlaceholder } });
   return yamlObjects(text, path);
@@ -125,19 +132,33 @@ export function releaseFiles(dir: string): Record<PinnedFileName, PinnedFile> {
   if (!new RegExp(`serviceAccountName: ${controllerServiceAccountName}\\b`).test(deployment)) {
     throw new Error(`${chartFiles.deployment} no longer runs the controller as ServiceAccount ${controllerServiceAccountName}`);
   }
-  const rbac = controllerObjects(chartFiles.rbacTemplates.flatMap((f) => renderObjects(dir, f, values)));
-  const kubeFedConfig = renderObjects(dir, chartFiles.kubeFedConfig, values);
-  const scope = (kubeFedConfig[0]?.spec as { scope?: string } | undefined)?.scope;
-  if (kubeFedConfig.length !== 1 || scope !== 'Cluster') throw new Error(`${chartFiles.kubeFedConfig} rendered ${kubeFedConfig.length} objects with scope ${String(scope)}, expected one with scope Cluster`);
+  /** The chart's controller RBAC and KubeFedConfig for a scope (the chart's `global.scope`). */
+  const scoped = (scope: PlaneScope): { rbac: ReturnType<typeof controllerObjects>; kubeFedConfig: KubeObject[] } => {
+    const scopeValues = withScope(values, scope);
+    const rbac = controllerObjects(chartFiles.rbacTemplates.flatMap((f) => renderObjects(dir, f, scopeValues)));
+    const kubeFedConfig = renderObjects(dir, chartFiles.kubeFedConfig, scopeValues);
+    const rendered = (kubeFedConfig[0]?.spec as { scope?: string } | undefined)?.scope;
+    if (kubeFedConfig.length !== 1 || rendered !== scope) {
+      throw new Error(`${chartFiles.kubeFedConfig} rendered ${kubeFedConfig.length} objects with scope ${String(rendered)}, expected one with scope ${scope}`);
+    }
+    return { rbac, kubeFedConfig };
+  };
+  const cluster = scoped('Cluster');
+  const namespaced = scoped('Namespaced');
+  const webhook = 'the admission webhook is not installed: it needs a serving certificate (cert-manager or the chart\'s post-install job)';
 
   return {
     'core-crds.json': pinned([chartFiles.coreCrds], yamlObjects(read(dir, chartFiles.coreCrds), chartFiles.coreCrds)),
     'federated-type-crds.json': pinned([chartFiles.federatedTypeCrds], yamlObjects(read(dir, chartFiles.federatedTypeCrds), chartFiles.federatedTypeCrds)),
     'federated-type-configs.json': pinned([chartFiles.federatedTypeConfigs], renderObjects(dir, chartFiles.federatedTypeConfigs, values)),
-    'controller-rbac.json': pinned(chartFiles.rbacTemplates, rbac.kept.sort(byKindAndName), {
+    'controller-rbac.json': pinned(chartFiles.rbacTemplates, cluster.rbac.kept.sort(byKindAndName), { namespacePlaceholder, omitted: { reason: webhook, objects: cluster.rbac.omitted } }),
+    'kubefed-config.json': pinned([chartFiles.kubeFedConfig, chartFiles.values], cluster.kubeFedConfig, { namespacePlaceholder }),
+    // The chart rendered with global.scope=Namespaced: Roles in the plane namespace instead of ClusterRoles.
+    'controller-rbac-namespaced.json': pinned(chartFiles.rbacTemplates, namespaced.rbac.kept.sort(byKindAndName), {
       namespacePlaceholder,
-      omitted: { reason: 'the admission webhook is not installed: it needs a serving certificate (cert-manager or the chart\'s post-install job)', objects: rbac.omitted },
+      values: { 'global.scope': 'Namespaced' },
+      omitted: { reason: webhook, objects: namespaced.rbac.omitted },
     }),
-    'kubefed-config.json': pinned([chartFiles.kubeFedConfig, chartFiles.values], kubeFedConfig, { namespacePlaceholder }),
+    'kubefed-config-namespaced.json': pinned([chartFiles.kubeFedConfig, chartFiles.values], namespaced.kubeFedConfig, { namespacePlaceholder, values: { 'global.scope': 'Namespaced' } }),
   };
 }

@@ -23,6 +23,8 @@ export const workflowIds = {
   teardown: (name: string): string => `kfed/${name}/teardown`,
   plan: (name: string): string => `kfed/${name}/plan`,
   health: (name: string): string => `kfed/${name}/health`,
+  /** Credential rotation (`kfed rotate NAME`): one open rotation per federation. */
+  rotate: (name: string): string => `kfed/${name}/rotate`,
   /** Schedule ids and the workflow ids of the runs they start. */
   schedule: (name: string): string => `kfed/${name}/rebuild`,
 } as const;
@@ -47,7 +49,15 @@ export function federationOfRunId(workflowId: string): string | undefined {
 }
 
 /** Workflow type names, as clients start them by name (the CLI never loads workflow code). */
-export const workflowTypes = { federate: 'federate', teardown: 'teardown', plan: 'plan', health: 'health', rebuild: 'rebuild', provisionCluster: 'provisionCluster' } as const;
+export const workflowTypes = {
+  federate: 'federate',
+  teardown: 'teardown',
+  plan: 'plan',
+  health: 'health',
+  rebuild: 'rebuild',
+  provisionCluster: 'provisionCluster',
+  rotateCredentials: 'rotateCredentials',
+} as const;
 
 /** Per-step and per-cluster progress of a run (see workflows/progress.ts). */
 export const progressQuery = defineQuery<FederationProgress>('progress');
@@ -94,6 +104,26 @@ export interface TeardownSummary {
   readonly clusters: Readonly<Record<string, 'deleted' | 'absent' | 'kept'>>;
   /** `kept`: the zone is not this federation's, or (cleanup of a failed run) not made by that run. */
   readonly zone: 'deleted' | 'absent' | 'kept';
+}
+
+/** What `rotateCredentials` did to each member's token: references and counts, never a token. */
+export interface RotationSummary {
+  readonly federation: string;
+  readonly host: string;
+  readonly members: readonly {
+    /** The spec's cluster name. */
+    readonly cluster: string;
+    /** Its KubeFedCluster name (the context). */
+    readonly member: string;
+    /** The generation of the token KubeFed now holds (0 was the join's). */
+    readonly generation: number;
+    /** The member's token Secrets deleted, which revoked their tokens. */
+    readonly revoked: readonly string[];
+    /** From moving the host to the new token until KubeFed reported a health check with it Ready. */
+    readonly readyAfterMs: number;
+  }[];
+  readonly startedAt: number;
+  readonly finishedAt: number;
 }
 
 /** How a federate run was asked to run. */
@@ -147,6 +177,8 @@ export const workflowFailureTypes = {
   internal: 'InternalError',
   /** KubeFed still reports a member Offline or not Ready at the verify step's deadline. */
   memberNotReady: 'MemberNotReadyError',
+  /** A cluster a step must reach does not serve its API (absent, provisioning, stopping). */
+  notServing: 'ClusterNotServingError',
 } as const;
 
 /**

@@ -2,8 +2,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import { workflowFailureTypes } from '../contract.js';
-import { notReadyReason } from '../providers/kube/plane/health.js';
-import type { CanaryMember, JoinNames } from '../providers/kube/types.js';
+import { notReadyReason, staleProbeReason } from '../providers/kube/plane/health.js';
+import type { CanaryMember, JoinNames, PlaneScope } from '../providers/kube/types.js';
 import type { ClusterTarget } from '../providers/types.js';
 import { withFingerprint, type ClusterAccess } from './cluster-access.js';
 import type { ActivityDeps } from './deps.js';
@@ -15,11 +15,13 @@ export function kubeActivities(deps: Pick<ActivityDeps, 'kube' | 'plane' | 'clus
   return {
     /** An existing cluster reached through the worker's kubeconfig: endpoint and CA, checked reachable. */
     async describeExistingCluster(input: { target: ClusterTarget }): Promise<ClusterAccess> {
+      // transportWarning rides along: the run's step message repeats it.
       return withFingerprint(await callProvider(() => deps.existing.describe(input.target)));
     },
 
-    async initPlane(input: { host: ClusterTarget; namespace: string }) {
-      return heartbeating(() => callProvider(() => deps.plane.init(input.host, { namespace: input.namespace })));
+    /** `scope` absent (runs started before scopes existed): Cluster. */
+    async initPlane(input: { host: ClusterTarget; namespace: string; scope?: PlaneScope }) {
+      return heartbeating(() => callProvider(() => deps.plane.init(input.host, { namespace: input.namespace, ...(input.scope ? { scope: input.scope } : {}) })));
     },
 
     async joinCluster(input: { host: ClusterTarget; member: ClusterTarget; names: JoinNames }) {
@@ -33,11 +35,13 @@ export function kubeActivities(deps: Pick<ActivityDeps, 'kube' | 'plane' | 'clus
     /**
      * Throws (BENIGN, retried on the poll interval) until KubeFed reports the member Ready; at
      * `deadline` (epoch ms, from the workflow) a member still Offline or not Ready fails for good
-     * with KubeFed's own condition message.
+     * with KubeFed's own condition message. With `probedAfter` (epoch ms), only a health check
+     * KubeFed made at or after that time counts: how a rotation knows KubeFed's verdict is about
+     * its new credentials, not a report from before they changed.
      */
-    async awaitMemberReady(input: { host: ClusterTarget; names: JoinNames; deadline: number }) {
+    async awaitMemberReady(input: { host: ClusterTarget; names: JoinNames; deadline: number; probedAfter?: number }) {
       const health = await callProvider(() => deps.plane.memberHealth(input.host, input.names));
-      const reason = notReadyReason(health);
+      const reason = notReadyReason(health) ?? (input.probedAfter === undefined ? undefined : staleProbeReason(health, input.probedAfter));
       if (reason === undefined) return health;
       if (Date.now() < input.deadline) throw notYet(reason, 'MemberNotReady');
       throw ApplicationFailure.create({
@@ -48,9 +52,31 @@ export function kubeActivities(deps: Pick<ActivityDeps, 'kube' | 'plane' | 'clus
       });
     },
 
-    /** Propagates the canary to every member and removes it again (see ControlPlane.canary). */
-    async federateCanary(input: { host: ClusterTarget; members: CanaryMember[] }) {
-      return heartbeating(() => callProvider(() => deps.plane.canary(input.host, input.members)));
+    /**
+     * Propagates the canary to every member and removes it again (see ControlPlane.canary), in
+     * the way the plane's scope federates. `scope` absent (runs started before scopes existed): Cluster.
+     */
+    async federateCanary(input: { host: ClusterTarget; members: CanaryMember[]; namespace?: string; scope?: PlaneScope }) {
+      const plane = { ...(input.namespace ? { namespace: input.namespace } : {}), ...(input.scope ? { scope: input.scope } : {}) };
+      return heartbeating(() => callProvider(() => deps.plane.canary(input.host, input.members, plane)));
+    },
+
+    /** Read-only: the generations of a member's tokens (never a token). */
+    async memberTokens(input: { member: ClusterTarget; names: JoinNames }) {
+      return callProvider(() => deps.plane.memberTokens(input.member, input.names));
+    },
+
+    /** Mints the member's token of `generation` and moves the host to it; the old token stays valid. */
+    async rotateMemberToken(input: { host: ClusterTarget; member: ClusterTarget; names: JoinNames; generation: number }) {
+      return heartbeating(() => callProvider(() => deps.plane.rotateToken(input.host, input.member, input.names, input.generation)));
+    },
+
+    /**
+     * Revokes every token of the member but generation `keep` and waits until the member refuses
+     * them (refused unless the host holds `keep`).
+     */
+    async revokeMemberTokens(input: { host: ClusterTarget; member: ClusterTarget; names: JoinNames; keep: number }) {
+      return heartbeating(() => callProvider(() => deps.plane.revokeTokens(input.host, input.member, input.names, input.keep)));
     },
 
     /** Read-only: every member's health as KubeFed reports it. */

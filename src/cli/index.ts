@@ -14,6 +14,7 @@ const commands: Record<string, Command> = {
   watch: { summary: 'live progress of a run until it ends', load: () => import('./commands/watch.js') },
   down: { summary: 'tear a federation down (works on partial state)', load: () => import('./commands/down.js') },
   cancel: { summary: 'cancel the open run of a federation', load: () => import('./commands/cancel.js') },
+  rotate: { summary: 'rotate the member credentials KubeFed holds (new tokens, then old ones revoked)', load: () => import('./commands/rotate.js') },
   plan: { summary: 'read-only: what up would create, adopt, change or conflict on', load: () => import('./commands/plan.js') },
   validate: { summary: 'check a spec offline; exit 2 with every problem', load: () => import('./commands/validate.js') },
   kubeconfig: { summary: 'write kube contexts for a federation\'s clusters', load: () => import('./commands/kubeconfig.js') },

@@ -11,7 +11,7 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { failureInfo, legacyWorkflowIds, progressQuery, runMemo, workflowIds, workflowTypes, type FailureInfo, type FederationHealth, type FederationPlan, type FederationSummary, type TeardownSummary } from '../contract.js';
+import { failureInfo, legacyWorkflowIds, progressQuery, runMemo, workflowIds, workflowTypes, type FailureInfo, type FederationHealth, type FederationPlan, type FederationSummary, type RotationSummary, type TeardownSummary } from '../contract.js';
 import type { FederationSpec } from '../spec/types.js';
 import type { FederationProgress } from '../workflows/progress.js';
 
@@ -77,6 +77,21 @@ export function startTeardown(client: Client, taskQueue: string, spec: Federatio
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     staticSummary: `teardown ${spec.name}`,
     memo: runMemo(spec.name, workflowTypes.teardown),
+  });
+}
+
+/**
+ * Starts `rotateCredentials` for the spec, or joins its open run: never two rotations of one
+ * federation at once (each would revoke the other's new tokens).
+ */
+export function startRotate(client: Client, taskQueue: string, spec: FederationSpec): Promise<StartedRun<RotationSummary>> {
+  return start(client, workflowIds.rotate(spec.name), workflowTypes.rotateCredentials, {
+    taskQueue,
+    args: [spec],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    staticSummary: `rotate the member credentials of ${spec.name} (${spec.clusters.length} member(s))`,
+    memo: runMemo(spec.name, workflowTypes.rotateCredentials),
   });
 }
 

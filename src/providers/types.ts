@@ -22,6 +22,10 @@ export type ClusterTarget =
       readonly context: string;
       /** Path of the kubeconfig file on the worker; @default KUBECONFIG or ~/.kube/config */
       readonly kubeconfig?: string;
+      /** The spec accepts a kubeconfig that skips TLS verification (else the worker refuses it). */
+      readonly insecureSkipTLSVerify?: boolean;
+      /** The spec accepts an `http://` server (else the worker refuses it). */
+      readonly insecureHTTP?: boolean;
     };
 
 /**

@@ -136,7 +136,18 @@ function normalizeCluster(c: ClusterInput): ClusterSpec {
     return { ...base, location, existing: { kind: 'gke', project, location, name } };
   }
   if (c.existing?.context) {
-    return { ...base, location: '', existing: { kind: 'kubeconfig', context: c.existing.context, ...(c.existing.kubeconfig ? { kubeconfig: c.existing.kubeconfig } : {}) } };
+    const { context, kubeconfig, insecureSkipTLSVerify, insecureHTTP } = c.existing;
+    return {
+      ...base,
+      location: '',
+      existing: {
+        kind: 'kubeconfig',
+        context,
+        ...(kubeconfig ? { kubeconfig } : {}),
+        ...(insecureSkipTLSVerify ? { insecureSkipTLSVerify } : {}),
+        ...(insecureHTTP ? { insecureHTTP } : {}),
+      },
+    };
   }
   return { ...base, location: c.location ?? '' };
 }
@@ -304,8 +315,14 @@ function clusterToDocument(c: ClusterSpec): FederationSpecInput['spec']['cluster
   switch (c.existing?.kind) {
     case 'gke':
       return { name: c.name, context: c.context, existing: { gke: `projects/${c.existing.project}/locations/${c.existing.location}/clusters/${c.existing.name}` } };
-    case 'kubeconfig':
-      return { name: c.name, context: c.context, existing: { context: c.existing.context, ...(c.existing.kubeconfig ? { kubeconfig: c.existing.kubeconfig } : {}) } };
+    case 'kubeconfig': {
+      const { context, kubeconfig, insecureSkipTLSVerify, insecureHTTP } = c.existing;
+      return {
+        name: c.name,
+        context: c.context,
+        existing: { context, ...(kubeconfig ? { kubeconfig } : {}), ...(insecureSkipTLSVerify ? { insecureSkipTLSVerify } : {}), ...(insecureHTTP ? { insecureHTTP } : {}) },
+      };
+    }
     default:
       return { name: c.name, context: c.context, location: c.location, nodes: c.nodes, machineType: c.machineType };
   }

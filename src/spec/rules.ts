@@ -56,8 +56,9 @@ function existingRules(cluster: FederationDocument['spec']['clusters'][number] |
   if ((existing.context === undefined) === (existing.gke === undefined)) {
     issues.push({ path: `${at}.existing`, message: 'give exactly one of context (a kubeconfig context) or gke (projects/P/locations/L/clusters/NAME)' });
   }
-  if (existing.kubeconfig !== undefined && existing.context === undefined) {
-    issues.push({ path: `${at}.existing.kubeconfig`, message: 'only applies with existing.context' });
+  // Only a kubeconfig has TLS settings to opt out of; a GKE cluster is always reached over verified TLS.
+  for (const field of ['kubeconfig', 'insecureSkipTLSVerify', 'insecureHTTP'] as const) {
+    if (existing[field] !== undefined && existing.context === undefined) issues.push({ path: `${at}.existing.${field}`, message: 'only applies with existing.context' });
   }
   return issues;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationPattern, maxClusters, maxClustersReason, maxDomainLength, maxNodes, maxNodesReason, reservedNamespaceReason, reservedNamespaces } from './bounds.js';
 import { quote } from './quote.js';
+import type { PlaneScope } from './types.js';
 
 /**
  * The Federation spec as users write it (YAML). Shapes and per-field formats live here;
@@ -94,6 +95,24 @@ export const existingSchema = z.strictObject({
     .regex(gkeClusterPath, { error: (issue) => `${quote(issue.input)} is not a GKE cluster name (projects/PROJECT/locations/LOCATION/clusters/NAME)` })
     .optional()
     .meta({ description: 'an existing GKE cluster: projects/PROJECT/locations/LOCATION/clusters/NAME' }),
+  /**
+   * Opt-in to a kubeconfig that turns TLS verification off (`insecure-skip-tls-verify: true`):
+   * kfed refuses such a kubeconfig unless this is true, because the worker would then send the
+   * cluster's credentials to whoever answers at its address, and KubeFed would trust any
+   * certificate for the member too. Plans and the run's step message warn when it is used.
+   */
+  insecureSkipTLSVerify: z
+    .boolean({ error: 'must be true or false' })
+    .optional()
+    .meta({ description: 'accept a kubeconfig with insecure-skip-tls-verify: true (TLS verification disabled for this cluster; refused without it)' }),
+  /**
+   * Opt-in to a kubeconfig whose server is `http://`: every request, bearer token included,
+   * then travels in clear. Refused unless this is true; plans and step messages warn.
+   */
+  insecureHTTP: z
+    .boolean({ error: 'must be true or false' })
+    .optional()
+    .meta({ description: 'accept a kubeconfig whose server is http:// (no TLS at all: credentials travel in clear; refused without it)' }),
 });
 
 const positiveInteger = z.number({ error: 'must be a positive integer' }).int({ error: 'must be a positive integer' }).positive({ error: 'must be a positive integer' });
@@ -115,12 +134,29 @@ export const clusterSchema = z.strictObject({
   existing: existingSchema.optional(),
 });
 
+/** What a plane may federate, as KubeFed's KubeFedConfig `scope` says it. */
+export const planeScopes = ['Cluster', 'Namespaced'] as const satisfies readonly PlaneScope[];
+
 export const planeSchema = z.strictObject({
   type: z.literal('kubefed', { error: (issue) => `${quote(issue.input)} is not a supported plane (supported: kubefed)` }).default('kubefed'),
   namespace: label(63, '')
     .refine((v) => !reservedNamespaces.includes(v), { error: (issue) => `${quote(issue.input)} is reserved: ${reservedNamespaceReason}` })
     .default('kube-federation-system')
     .meta({ description: `namespace of the control plane on the host (not ${reservedNamespaces.join(', ')})` }),
+  /**
+   * What the plane federates and what each join grants on the members. `Cluster`: every
+   * namespace; a member's token may do anything on the member. `Namespaced`: the plane
+   * namespace only (KubeFed's namespaced scope federates its own namespace); a member's token
+   * may do anything in that namespace, read `/healthz` and list nodes, nothing else.
+   * @default Cluster
+   */
+  scope: z
+    .enum(planeScopes, { error: (issue) => `${quote(issue.input)} must be "Cluster" or "Namespaced"` })
+    .default('Cluster')
+    .meta({
+      description:
+        'what the plane federates: Cluster (every namespace; joins grant every verb on every resource of a member) or Namespaced (only the plane namespace; joins grant every verb in that namespace, GET /healthz and listing nodes)',
+    }),
 });
 
 export const federationSchema = z.strictObject({
@@ -140,7 +176,7 @@ export const federationSchema = z.strictObject({
       .array(clusterSchema)
       .min(1, { error: 'at least one cluster is required' })
       .max(maxClusters, { error: (issue) => `has ${Array.isArray(issue.input) ? issue.input.length : 'too many'} clusters; at most ${maxClusters}: ${maxClustersReason}` }),
-    plane: planeSchema.default({ type: 'kubefed', namespace: 'kube-federation-system' }),
+    plane: planeSchema.default({ type: 'kubefed', namespace: 'kube-federation-system', scope: 'Cluster' }),
     onFailure: z.enum(['keep', 'teardown'], { error: (issue) => `${quote(issue.input)} must be "keep" or "teardown"` }).default('keep'),
     /**
      * How often to poll GKE while a cluster provisions. Operation polling counts against

@@ -14,7 +14,7 @@ import {
 // Only import the activity types: workflow code must not bundle activity code.
 import type { Activities, ClusterAccess } from '../activities/index.js';
 import { legacyWorkflowIds, progressQuery, rootMessage, workflowFailureTypes, workflowIds, type FederateOptions, type FederationSummary } from '../contract.js';
-import { gkeTarget, joinNames, kubeconfigTarget } from '../domain.js';
+import { gkeTarget, joinNames, kubeconfigTarget, planeScope } from '../domain.js';
 import type { ClusterTarget } from '../providers/types.js';
 import type { ClusterSpec, ExistingCluster, FederationSpec } from '../spec/types.js';
 import { adoptExisting, apiCall, childWorkflowTimeout, kubeWait, memberReady, memberReadyTimeoutMs, waitReady } from './activity-options.js';
@@ -130,7 +130,7 @@ export async function federate(spec: FederationSpec, options: FederateOptions = 
               throw err;
             }
           },
-          (c) => `${c.created ? 'created' : 'adopted'}, RUNNING at ${c.endpoint}${c.drift ? `; not changed in place: ${c.drift}` : ''}`,
+          (c) => `${c.created ? 'created' : 'adopted'}, RUNNING at ${c.endpoint}${c.drift ? `; not changed in place: ${c.drift}` : ''}${c.transportWarning ? `; WARNING: ${c.transportWarning}` : ''}`,
         ),
       );
       try {
@@ -158,8 +158,9 @@ export async function federate(spec: FederationSpec, options: FederateOptions = 
 
     const plane = await steps.run(
       'plane',
-      (title) => activity(title, kubeWait).initPlane({ host, namespace: spec.plane.namespace }),
-      (p) => `${p.changed ? 'installed' : 'already installed'} ${p.image}`,
+      // No scope in specs recorded before it existed: the activity installs what they did (Cluster).
+      (title) => activity(title, kubeWait).initPlane({ host, namespace: spec.plane.namespace, ...(spec.plane.scope ? { scope: spec.plane.scope } : {}) }),
+      (p) => `${p.changed ? 'installed' : 'already installed'} ${p.image}, ${planeScope(spec)} scope`,
     );
 
     await allSettled(
@@ -214,7 +215,13 @@ export async function federate(spec: FederationSpec, options: FederateOptions = 
     if (patched(kubeFedReadyPatch)) {
       await steps.run(
         'canary',
-        (title) => activity(title, kubeWait).federateCanary({ host, members: spec.clusters.map((c) => ({ member: joinNames(spec, c).member, target: target(c) })) }),
+        (title) =>
+          activity(title, kubeWait).federateCanary({
+            host,
+            members: spec.clusters.map((c) => ({ member: joinNames(spec, c).member, target: target(c) })),
+            namespace: spec.plane.namespace,
+            ...(spec.plane.scope ? { scope: spec.plane.scope } : {}),
+          }),
         (r) => `on ${r.members.length} member(s) after ${secondsText(r.propagatedMs)}, removed after ${secondsText(r.removedMs)}`,
       );
     } else {

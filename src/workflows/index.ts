@@ -5,3 +5,4 @@ export { teardown } from './teardown.js';
 export { rebuild } from './rebuild.js';
 export { plan } from './plan.js';
 export { health } from './health.js';
+export { rotateCredentials } from './rotate-credentials.js';

@@ -60,7 +60,7 @@ export async function plan(spec: FederationSpec, options: FederateOptions = {}):
   const host = targets.get(spec.host);
 
   const plane: PlanItem[] = host
-    ? await activity(`plan plane on ${spec.host}`).planPlane({ host, namespace: spec.plane.namespace })
+    ? await activity(`plan plane on ${spec.host}`).planPlane({ host, namespace: spec.plane.namespace, ...(spec.plane.scope ? { scope: spec.plane.scope } : {}) })
     : [{ resource: `plane on ${spec.host}`, action: 'create', reason: 'the host cluster does not run yet' }];
 
   const perCluster = await Promise.all(

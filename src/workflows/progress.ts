@@ -14,7 +14,7 @@ export const StepState = {
 } as const;
 export type StepState = (typeof StepState)[keyof typeof StepState];
 
-export type Operation = 'federate' | 'teardown';
+export type Operation = 'federate' | 'teardown' | 'rotate';
 
 export interface StepProgress {
   /** Stable id, e.g. `zone`, `cluster:west`, `join:west`. */
@@ -62,6 +62,7 @@ export interface FederationProgress {
 export const stepGroups = {
   federate: ['ZoneReady', 'ClustersProvisioned', 'PlaneReady', 'MembersJoined', 'DnsConfigured', 'Verified'],
   teardown: ['MembersUnjoined', 'PlaneRemoved', 'ClustersDeleted', 'ZoneDeleted'],
+  rotate: ['HostReached', 'TokensRotated', 'OldTokensRevoked'],
 } as const;
 export type StepGroup = (typeof stepGroups)[Operation][number];
 
@@ -103,8 +104,22 @@ export function teardownSteps(spec: FederationSpec): StepTemplate[] {
   ];
 }
 
+/**
+ * The steps of a credential rotation: every member gets a new token and KubeFed is seen working
+ * with it before any older token is revoked.
+ */
+export function rotateSteps(spec: FederationSpec): StepTemplate[] {
+  return [
+    { id: 'host', title: `reach the host ${spec.host}`, group: 'HostReached', cluster: spec.host },
+    ...spec.clusters.map((c) => ({ id: `rotate:${c.name}`, title: `mint a new token for ${c.context} and move KubeFed to it`, group: 'TokensRotated' as const, cluster: c.name })),
+    ...spec.clusters.map((c) => ({ id: `revoke:${c.name}`, title: `revoke the older tokens of ${c.context}`, group: 'OldTokensRevoked' as const, cluster: c.name })),
+  ];
+}
+
+const stepsOf: Record<Operation, (spec: FederationSpec) => StepTemplate[]> = { federate: federateSteps, teardown: teardownSteps, rotate: rotateSteps };
+
 export function newProgress(spec: FederationSpec, operation: Operation, now: number): FederationProgress {
-  const templates = operation === 'federate' ? federateSteps(spec) : teardownSteps(spec);
+  const templates = stepsOf[operation](spec);
   return {
     federation: spec.name,
     operation,

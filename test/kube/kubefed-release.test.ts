@@ -101,7 +101,7 @@ describe('the pinned KubeFed release manifests', () => {
   });
 
   it('render the controller RBAC for a namespace, without the admission webhook', () => {
-    const rbac = controllerRbac('plane-a');
+    const rbac = controllerRbac('plane-a', 'Cluster');
     expect(JSON.stringify(rbac)).not.toContain(namespacePlaceholder);
     expect(rbac.map((o) => `${o.kind} ${o.metadata.namespace ?? '-'}/${o.metadata.name}`)).toEqual([
       'ClusterRole -/kubefed-role',
@@ -115,16 +115,43 @@ describe('the pinned KubeFed release manifests', () => {
     expect(pinnedFile('controller-rbac.json').omitted?.objects).toContain('ServiceAccount kubefed-admission-webhook');
   });
 
-  it('give a KubeFedConfig that passes the controller-manager\'s own validation', async () => {
-    const config = kubeFedConfig(namespace);
+  it('render the chart\'s namespaced RBAC: the same controller rules as Roles in the plane namespace, no ClusterRole', () => {
+    const rbac = controllerRbac('plane-a', 'Namespaced');
+    expect(JSON.stringify(rbac)).not.toContain(namespacePlaceholder);
+    expect(rbac.map((o) => `${o.kind} ${o.metadata.namespace ?? '-'}/${o.metadata.name}`)).toEqual([
+      'Role plane-a/kubefed-config-role',
+      'Role plane-a/kubefed-role',
+      'RoleBinding plane-a/kubefed-config-rolebinding',
+      'RoleBinding plane-a/kubefed-rolebinding',
+      'ServiceAccount plane-a/kubefed-controller',
+    ]);
+    const rules = (o: KubeObject | undefined): { apiGroups: string[]; resources: string[] }[] => (o?.rules ?? []) as { apiGroups: string[]; resources: string[] }[];
+    const clusterRole = controllerRbac('plane-a', 'Cluster').find((o) => o.kind === 'ClusterRole');
+    const role = rbac.find((o) => o.kind === 'Role' && o.metadata.name === 'kubefed-role');
+    // What the namespaced Role lacks is what only a cluster-wide controller needs: namespaces.
+    expect(rules(clusterRole).filter((r) => !r.resources.includes('namespaces')).map((r) => r.apiGroups)).toEqual(rules(role).map((r) => r.apiGroups));
+    expect(rbac.find((o) => o.kind === 'RoleBinding' && o.metadata.name === 'kubefed-rolebinding')?.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'kubefed-controller', namespace: 'plane-a' },
+    ]);
+    expect(pinnedFile('controller-rbac-namespaced.json').values).toEqual({ 'global.scope': 'Namespaced' });
+  });
+
+  it.each(['Cluster', 'Namespaced'] as const)('give a %s KubeFedConfig that passes the controller-manager\'s own validation', async (scope) => {
+    const config = kubeFedConfig(namespace, scope);
     expect(config.metadata).toEqual({ name: 'kubefed', namespace });
+    expect((config.spec as { scope: string }).scope).toBe(scope);
     const result = await validate(config);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
   });
 
+  it('differ between the scopes only in the KubeFedConfig\'s scope', () => {
+    const strip = (o: KubeObject): unknown => ({ ...o, spec: { ...(o.spec as object), scope: undefined } });
+    expect(strip(kubeFedConfig(namespace, 'Namespaced'))).toEqual(strip(kubeFedConfig(namespace, 'Cluster')));
+  });
+
   it('are checked by a validator that fails the way the controller does on a bad KubeFedConfig', async () => {
-    const good = kubeFedConfig(namespace) as KubeObject & { spec: Record<string, Record<string, unknown>> };
+    const good = kubeFedConfig(namespace, 'Cluster') as KubeObject & { spec: Record<string, Record<string, unknown>> };
     const { statusController: _dropped, ...spec } = good.spec;
     const bad = {
       ...good,

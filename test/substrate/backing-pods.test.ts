@@ -36,7 +36,7 @@ describe('BackingClusters with podLogsDir: the emulator\'s clusters run their co
     info = await backing.ensureRunning(spec);
     await apply('crds.json', releaseCrds());
     await execOk(tools.kubectl, ['--kubeconfig', info.kubeconfigPath, 'wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all'], { timeoutMs: 90_000 });
-    await apply('plane.json', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, ...controllerRbac(ns), kubeFedConfig(ns), controllerDeployment(ns)]);
+    await apply('plane.json', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, ...controllerRbac(ns, 'Cluster'), kubeFedConfig(ns, 'Cluster'), controllerDeployment(ns, 'Cluster')]);
   });
 
   afterAll(async () => {

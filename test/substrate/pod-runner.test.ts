@@ -101,10 +101,10 @@ describe('PodRunner: the real KubeFed controller-manager in a local cluster', ()
     await kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...releaseCrds().map((c) => `crd/${c.metadata.name}`)]);
     await apply('plane.json', [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-      ...controllerRbac(ns),
-      kubeFedConfig(ns),
+      ...controllerRbac(ns, 'Cluster'),
+      kubeFedConfig(ns, 'Cluster'),
       ...federatedTypeConfigs(ns),
-      controllerDeployment(ns),
+      controllerDeployment(ns, 'Cluster'),
     ]);
   });
 

@@ -44,7 +44,7 @@ describe('spec validation', () => {
   it('accepts the example and fills defaults', () => {
     const spec = parseSpec(exampleText);
     expect(spec).toMatchObject({ name: 'kfed', project: 'local', host: 'west-cluster', onFailure: 'keep', pollInterval: '1s' });
-    expect(spec.plane).toEqual({ type: 'kubefed', namespace: 'kube-federation-system' });
+    expect(spec.plane).toEqual({ type: 'kubefed', namespace: 'kube-federation-system', scope: 'Cluster' });
     expect(spec.clusters.map((c) => [c.name, c.context, c.nodes, c.machineType])).toEqual([
       ['west-cluster', 'west-coast', 1, 'e2-standard-2'],
       ['east-cluster', 'east-coast', 1, 'e2-standard-2'],
@@ -69,6 +69,28 @@ describe('spec validation', () => {
     expect(validateSpec(specToDocument(spec))).toEqual(spec);
   });
 
+  it('takes a Namespaced plane scope, and keeps it through the document form', () => {
+    const doc = exampleDoc();
+    doc.spec.plane = { namespace: 'fed', scope: 'Namespaced' };
+    const spec = validateSpec(doc);
+    expect(spec.plane).toEqual({ type: 'kubefed', namespace: 'fed', scope: 'Namespaced' });
+    expect(validateSpec(specToDocument(spec))).toEqual(spec);
+  });
+
+  it('reads a spec recorded before plane.scope existed as the Cluster scope', () => {
+    const recorded = { ...validateSpec(exampleDoc()), plane: { type: 'kubefed' as const, namespace: 'kube-federation-system' } };
+    expect(validateSpec(specToDocument(recorded)).plane.scope).toBe('Cluster');
+  });
+
+  it('keeps the TLS opt-ins of an existing kubeconfig cluster, only when true', () => {
+    const doc = exampleDoc();
+    delete cluster(doc, 1).location;
+    cluster(doc, 1).existing = { context: 'prod-eu', insecureSkipTLSVerify: true, insecureHTTP: false };
+    const spec = validateSpec(doc);
+    expect(spec.clusters[1]?.existing).toEqual({ kind: 'kubeconfig', context: 'prod-eu', insecureSkipTLSVerify: true });
+    expect(validateSpec(specToDocument(spec))).toEqual(spec);
+  });
+
   it('round-trips a normalized spec through its document form', () => {
     const spec = validateSpec(exampleDoc());
     expect(validateSpec(specToDocument(spec))).toEqual(spec);
@@ -77,6 +99,10 @@ describe('spec validation', () => {
   const cases: [string, (d: ReturnType<typeof exampleDoc>) => void, string][] = [
     ['GKE-style context', (d) => { cluster(d, 0).context = 'gke_p_us-west1-a_west'; }, 'spec.clusters[0].context: "gke_p_us-west1-a_west" is not an RFC1123 label (kube context names from GKE must be renamed, e.g. west)'],
     ['typo in a field name', (d) => { cluster(d, 1).nodeCount = 3; }, 'spec.clusters[1].nodeCount: unknown field'],
+    ['an unknown plane scope', (d) => { d.spec.plane = { scope: 'Global' }; }, 'spec.plane.scope: "Global" must be "Cluster" or "Namespaced"'],
+    ['a TLS opt-in that is not a boolean', (d) => { delete cluster(d, 1).location; cluster(d, 1).existing = { context: 'x', insecureSkipTLSVerify: 'yes' }; }, 'spec.clusters[1].existing.insecureSkipTLSVerify: must be true or false'],
+    ['a TLS opt-in for a GKE cluster', (d) => { delete cluster(d, 1).location; cluster(d, 1).existing = { gke: 'projects/other-project/locations/us-east1-b/clusters/old', insecureSkipTLSVerify: true }; }, 'spec.clusters[1].existing.insecureSkipTLSVerify: only applies with existing.context'],
+    ['plaintext HTTP for a GKE cluster', (d) => { delete cluster(d, 1).location; cluster(d, 1).existing = { gke: 'projects/other-project/locations/us-east1-b/clusters/old', insecureHTTP: true }; }, 'spec.clusters[1].existing.insecureHTTP: only applies with existing.context'],
     ['unknown top-level field', (d) => { d.spec.zone = 'x'; }, 'spec.zone: unknown field'],
     ['uppercase name', (d) => { d.metadata.name = 'Kfed'; }, 'metadata.name: "Kfed" is not an RFC1123 label'],
     ['name too long', (d) => { d.metadata.name = 'a'.repeat(64); }, 'metadata.name: must be at most 63 characters'],

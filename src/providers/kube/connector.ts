@@ -1,7 +1,8 @@
 /**
  * Turns a {@link ClusterTarget} (plain, credential-free workflow data) into an authenticated
  * client-node `KubeConfig` at run time: a bearer token from the {@link AccessTokenSource} for GKE
- * clusters, the worker's kubeconfig file for the others.
+ * clusters, the worker's kubeconfig file for the others (refused when it gives up TLS or its
+ * verification and the spec did not accept that: see transport-security.ts).
  */
 import { X509Certificate } from 'node:crypto';
 import { delimiter, dirname } from 'node:path';
@@ -12,6 +13,7 @@ import type { ClusterTarget } from '../types.js';
 import { BoundedKubeConfig, defaultRequestTimeoutMs } from './bounded-kube-config.js';
 import { endpointOf } from './client.js';
 import { defaultKubeconfigFiles, expandHome, readBounded, readTrustedKubeconfig, workerKubeconfigTrust, type KubeconfigTrust } from './kubeconfig-files.js';
+import { checkTransport } from './transport-security.js';
 import type { KubeConnector } from './types.js';
 
 export { expandHome };
@@ -154,9 +156,12 @@ export class KubeTargetConnector implements KubeConnector {
       });
     }
     kc.setCurrentContext(target.context);
-    if (!kc.getCurrentCluster()?.server) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster?.server) {
       throw new InvalidSpecError(`kubeconfig context "${target.context}" names no cluster with a server`, { resource: files.join(delimiter) });
     }
+    // Before any request: an unverified or plaintext connection would already carry the credentials.
+    checkTransport({ server: cluster.server, skipTLSVerify: cluster.skipTLSVerify }, target, files.join(delimiter));
     return kc;
   }
 }

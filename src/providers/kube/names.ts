@@ -29,6 +29,24 @@ export function serviceAccountName(names: JoinNames): string {
   return `${names.member}-${names.host}`;
 }
 
+/**
+ * Label on a member token Secret, and annotation on the KubeFedCluster: which generation of the
+ * member's token it is (the first, made by the join, is 0 and carries no such mark). Each
+ * `kfed rotate` mints the next; the KubeFedCluster's annotation changing is what makes KubeFed
+ * rebuild its clients for the member with the new token.
+ */
+export const tokenGenerationKey = 'kfed.dev/token-generation';
+
+/**
+ * The member's token Secret of a generation: kubefedctl's name `<member>-<host>` for the first,
+ * `<member>-<host>.token-<N>` after N rotations. The dot cannot occur in a member or federation
+ * name (RFC1123 labels), so no other join's Secret can have this name.
+ */
+export function memberTokenSecretName(names: JoinNames, generation: number): string {
+  const sa = serviceAccountName(names);
+  return generation === 0 ? sa : `${sa}.token-${generation}`;
+}
+
 /** kubefedctl's name of the (Cluster)Role and its binding for a ServiceAccount. */
 export function roleName(serviceAccount: string): string {
   return `kubefed-controller-manager:${serviceAccount}`;

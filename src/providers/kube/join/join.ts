@@ -10,16 +10,19 @@ import type { SecretObject } from '../objects.js';
 import { deleteOwned, ensureNamespace } from '../ownership.js';
 import { serviceAccountName } from '../names.js';
 import { describeRef, refOf } from '../resources.js';
-import type { JoinNames } from '../types.js';
+import { defaultPlaneScope, otherScope, type JoinNames } from '../types.js';
 import { hostTokenSecret, kubeFedCluster, memberRbac, memberServiceAccount, memberTokenSecret, type MemberEndpoint } from './manifests.js';
 import { endpointConflict, filledToken, joinCaBundle, tokenOf } from './rules.js';
-import { hostObjectRefs, observeHost } from './state.js';
+import { currentGeneration } from './generations.js';
+import { hostObjectRefs, memberTokenSecrets, observeHost } from './state.js';
 
 /** What the member half hands to the host half. */
 export interface MemberCredentials extends MemberEndpoint {
   readonly serviceAccount: string;
   /** NOTE: a credential. It goes into the host Secret and nowhere else (no result, no error, no log). */
   readonly token: string;
+  /** Which generation of the member's token it is (0: the join's first). */
+  readonly generation: number;
   /** Whether the member half created or changed anything. */
   readonly changed: boolean;
 }
@@ -53,16 +56,20 @@ export async function checkHost(host: KubeClient, names: JoinNames, apiEndpoint:
   }
 }
 
-/** Applies the Secret until the token controller has filled it for the current ServiceAccount. */
-async function waitForToken(member: KubeClient, names: JoinNames, saUid: string | undefined, wait: TokenWaitOptions): Promise<SecretObject> {
-  const manifest = memberTokenSecret(names);
+/**
+ * Applies the token Secret of `generation` and waits until the token controller has filled it
+ * for the current ServiceAccount (`saUid`). Returns the filled Secret. NOTE: it holds a credential.
+ */
+export async function mintToken(member: KubeClient, names: JoinNames, generation: number, saUid: string | undefined, wait: TokenWaitOptions): Promise<{ readonly secret: SecretObject; readonly changed: boolean }> {
+  const manifest = memberTokenSecret(names, generation);
+  const { changed } = await member.ensure(manifest);
   const deadline = Date.now() + wait.timeoutMs;
   for (;;) {
     const secret = await member.get<SecretObject>(refOf(manifest));
     // The token controller deletes a Secret whose ServiceAccount was replaced; make it again.
     if (!secret) await member.apply(manifest);
     const filled = filledToken(secret, saUid);
-    if (filled) return filled;
+    if (filled) return { secret: filled, changed };
     if (Date.now() >= deadline) {
       throw new TransientError(
         `the token controller has not filled Secret ${names.namespace}/${manifest.metadata.name} on ${member.endpoint} within ${wait.timeoutMs / 1000}s`,
@@ -73,26 +80,33 @@ async function waitForToken(member: KubeClient, names: JoinNames, saUid: string 
   }
 }
 
+/** What the host half needs of a filled token Secret, for the member at `endpoint`. */
+export function credentialsOf(endpoint: MemberEndpoint, names: JoinNames, secret: SecretObject, generation: number, changed: boolean): MemberCredentials {
+  return { ...endpoint, caBundle: joinCaBundle(endpoint, secret), serviceAccount: serviceAccountName(names), token: tokenOf(secret), generation, changed };
+}
+
 /**
  * The member half of a join: the plane namespace, the ServiceAccount `<member>-<host>`, its RBAC
  * for the scope (removing the other scope's grants, so narrowing the scope really narrows it), and
- * a non-expiring token. Returns the token for {@link registerOnHost}.
+ * a non-expiring token: the newest generation on the member (after a rotation, the rotated
+ * one), or a first one. Returns the token for {@link registerOnHost}.
  */
 export async function prepareMember(member: KubeClient, endpoint: MemberEndpoint, names: JoinNames, wait: TokenWaitOptions): Promise<MemberCredentials> {
-  const scope = names.scope ?? 'Cluster';
+  const scope = names.scope ?? defaultPlaneScope;
   let changed = await ensureNamespace(member, names.namespace);
   const sa = await member.ensure(memberServiceAccount(names));
   changed ||= sa.changed;
   for (const obj of memberRbac(names, scope)) changed = (await member.ensure(obj)).changed || changed;
-  for (const obj of memberRbac(names, scope === 'Cluster' ? 'Namespaced' : 'Cluster')) changed = (await deleteOwned(member, refOf(obj))) || changed;
-  changed = (await member.ensure(memberTokenSecret(names))).changed || changed;
-  const secret = await waitForToken(member, names, sa.object.metadata.uid, wait);
-  return { ...endpoint, caBundle: joinCaBundle(endpoint, secret), serviceAccount: serviceAccountName(names), token: tokenOf(secret), changed };
+  for (const obj of memberRbac(names, otherScope(scope))) changed = (await deleteOwned(member, refOf(obj))) || changed;
+  const generation = currentGeneration(await memberTokenSecrets(member, names));
+  const token = await mintToken(member, names, generation, sa.object.metadata.uid, wait);
+  return credentialsOf(endpoint, names, token.secret, generation, changed || token.changed);
 }
 
 /** The host half of a join: the token Secret and the KubeFedCluster. Returns whether anything changed. */
 export async function registerOnHost(host: KubeClient, names: JoinNames, credentials: MemberCredentials): Promise<boolean> {
+  // The Secret first: KubeFed reads it when the KubeFedCluster changes.
   const secret = await host.ensure(hostTokenSecret(names, credentials.token, credentials.caBundle));
-  const cluster = await host.ensure(kubeFedCluster(names, credentials));
+  const cluster = await host.ensure(kubeFedCluster(names, credentials, credentials.generation));
   return secret.changed || cluster.changed;
 }

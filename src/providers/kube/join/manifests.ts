@@ -3,9 +3,9 @@
  * with full access and a token for it; on the host, a Secret with that token and the
  * KubeFedCluster that points the plane at the member.
  */
-import { healthCheckRoleName, hostSecretName, joinLabels, roleName, serviceAccountName } from '../names.js';
+import { healthCheckRoleName, hostSecretName, joinLabels, memberTokenSecretName, roleName, serviceAccountName, tokenGenerationKey } from '../names.js';
 import type { KubeObject, ObjectRef } from '../resources.js';
-import type { JoinNames } from '../types.js';
+import type { JoinNames, PlaneScope } from '../types.js';
 
 const rbac = 'rbac.authorization.k8s.io/v1';
 
@@ -43,7 +43,7 @@ function role(names: JoinNames, kind: 'ClusterRole' | 'Role', name: string, rule
  * on every non-resource URL (health checks). `Namespaced`: everything in the plane namespace
  * only, plus a ClusterRole for the health check and the node list KubeFed reads zones from.
  */
-export function memberRbac(names: JoinNames, scope: 'Cluster' | 'Namespaced'): KubeObject[] {
+export function memberRbac(names: JoinNames, scope: PlaneScope): KubeObject[] {
   const sa = serviceAccountName(names);
   if (scope === 'Cluster') {
     const name = roleName(sa);
@@ -62,9 +62,12 @@ export function memberRbac(names: JoinNames, scope: 'Cluster' | 'Namespaced'): K
 }
 
 /** References of the RBAC objects of a scope (to remove them when the scope changes). */
-export function memberRbacRefs(names: JoinNames, scope: 'Cluster' | 'Namespaced'): ObjectRef[] {
+export function memberRbacRefs(names: JoinNames, scope: PlaneScope): ObjectRef[] {
   return memberRbac(names, scope).map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace }));
 }
+
+/** The type of the Secrets whose token the token controller fills for a ServiceAccount. */
+export const serviceAccountTokenType = 'kubernetes.io/service-account-token';
 
 /**
  * The member ServiceAccount's token, as a legacy `kubernetes.io/service-account-token` Secret
@@ -77,17 +80,20 @@ export function memberRbacRefs(names: JoinNames, scope: 'Cluster' | 'Namespaced'
  * the ServiceAccount and the Secret, and deleting either (unjoin) revokes it at once. It is what
  * kubefedctl does. Kubernetes >= 1.24 still fills Secrets created this way; only the ones it
  * made automatically are subject to the legacy-token cleaner.
+ *
+ * `generation`: the join makes generation 0; `kfed rotate` makes the next one beside it, moves
+ * the host to it, then deletes the older ones (which revokes them).
  */
-export function memberTokenSecret(names: JoinNames): KubeObject {
+export function memberTokenSecret(names: JoinNames, generation: number): KubeObject {
   const sa = serviceAccountName(names);
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    type: 'kubernetes.io/service-account-token',
+    type: serviceAccountTokenType,
     metadata: {
-      name: sa,
+      name: memberTokenSecretName(names, generation),
       namespace: names.namespace,
-      labels: joinLabels(names, 'member-access'),
+      labels: { ...joinLabels(names, 'member-access'), ...(generation === 0 ? {} : { [tokenGenerationKey]: String(generation) }) },
       annotations: { 'kubernetes.io/service-account.name': sa },
     },
   };
@@ -115,15 +121,25 @@ export interface MemberEndpoint {
   readonly insecure: boolean;
 }
 
-/** The KubeFedCluster registering the member with the plane. */
-export function kubeFedCluster(names: JoinNames, member: MemberEndpoint): KubeObject {
+/**
+ * The KubeFedCluster registering the member with the plane, for the token of `generation`.
+ * From generation 1 on it carries the generation as an annotation: KubeFed builds its clients
+ * for a member from the Secret once, and rebuilds them only when the KubeFedCluster's spec,
+ * labels or annotations change, so that change is what moves it to a rotated token.
+ */
+export function kubeFedCluster(names: JoinNames, member: MemberEndpoint, generation: number): KubeObject {
   const spec: Record<string, unknown> = { apiEndpoint: member.apiEndpoint, secretRef: { name: hostSecretName(names) } };
   if (member.caBundle) spec.caBundle = member.caBundle;
   if (member.insecure) spec.disabledTLSValidations = ['*'];
   return {
     apiVersion: 'core.kubefed.io/v1beta1',
     kind: 'KubeFedCluster',
-    metadata: { name: names.member, namespace: names.namespace, labels: joinLabels(names, 'host-registration') },
+    metadata: {
+      name: names.member,
+      namespace: names.namespace,
+      labels: joinLabels(names, 'host-registration'),
+      ...(generation === 0 ? {} : { annotations: { [tokenGenerationKey]: String(generation) } }),
+    },
     spec,
   };
 }

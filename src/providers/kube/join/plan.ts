@@ -8,7 +8,7 @@ import type { ApiAccess } from '../connector.js';
 import { listDifferences } from '../drift.js';
 import { serviceAccountName } from '../names.js';
 import { describeRef } from '../resources.js';
-import type { JoinNames } from '../types.js';
+import { defaultPlaneScope, type JoinNames } from '../types.js';
 import { endpointConflict, hostProblems, memberProblems } from './rules.js';
 import { hostObjectRefs, observeHost, observeMember } from './state.js';
 
@@ -44,7 +44,7 @@ export async function planJoin(host: KubeClient, member: () => Promise<PlannedMe
     return {
       resource,
       action: 'create',
-      reason: `no ${describeRef(refs.cluster)} on the host: join creates ServiceAccount ${names.namespace}/${serviceAccountName(names)} with ${names.scope ?? 'Cluster'} RBAC on the member and registers ${access.apiEndpoint}`,
+      reason: `no ${describeRef(refs.cluster)} on the host: join creates ServiceAccount ${names.namespace}/${serviceAccountName(names)} with ${names.scope ?? defaultPlaneScope} RBAC on the member and registers ${access.apiEndpoint}`,
     };
   }
   const problems = [...side.problems, ...hostProblems(hostState, memberState, names, access)];
@@ -52,7 +52,7 @@ export async function planJoin(host: KubeClient, member: () => Promise<PlannedMe
     return {
       resource,
       action: 'unchanged',
-      reason: `joined: ${describeRef(refs.cluster)} points to ${access.apiEndpoint}, with the token of ServiceAccount ${names.namespace}/${serviceAccountName(names)} (${names.scope ?? 'Cluster'} scope)`,
+      reason: `joined: ${describeRef(refs.cluster)} points to ${access.apiEndpoint}, with the token${memberState.generation > 0 ? ` (generation ${memberState.generation})` : ''} of ServiceAccount ${names.namespace}/${serviceAccountName(names)} (${names.scope ?? defaultPlaneScope} scope)`,
     };
   }
   return { resource, action: 'update', reason: `partly joined: ${listDifferences(problems)}` };

@@ -59,7 +59,7 @@ export function memberProblems(member: MemberJoinState, names: JoinNames): { rea
     found.push(describeRef(ref));
     problems.push(`${describeRef(ref)} grants the other scope (join removes it)`);
   }
-  const tokenRef = describeRef(refOf(memberTokenSecret(names)));
+  const tokenRef = describeRef(refOf(memberTokenSecret(names, member.generation)));
   if (!member.tokenSecret) problems.push(`${tokenRef} missing`);
   else {
     found.push(tokenRef);
@@ -82,7 +82,7 @@ export function hostProblems(host: HostJoinState, member: MemberJoinState, names
   const caBundle = joinCaBundle(endpoint, token);
   const secretDiff = host.secret && driftOf(hostTokenSecret(names, tokenOf(token), caBundle), host.secret);
   if (secretDiff) problems.push(`${describeRef(refs.secret)}: ${describeDifference(secretDiff, { secret: true })}`);
-  const clusterDiff = host.cluster && driftOf(kubeFedCluster(names, { ...endpoint, caBundle }), host.cluster);
+  const clusterDiff = host.cluster && driftOf(kubeFedCluster(names, { ...endpoint, caBundle }, member.generation), host.cluster);
   if (clusterDiff) problems.push(`${describeRef(refs.cluster)}: ${describeDifference(clusterDiff)}`);
   return problems;
 }

@@ -4,12 +4,13 @@
  * rules.ts.
  */
 import type { KubeClient } from '../client.js';
-import { kubeFedClusterCrd, namespaceRef, secretRef, type KubeFedClusterObject, type SecretObject } from '../objects.js';
+import { kinds, kubeFedClusterCrd, namespaceRef, secretRef, type KubeFedClusterObject, type SecretObject } from '../objects.js';
 import { isOwned } from '../ownership.js';
-import { hostSecretName } from '../names.js';
+import { hostSecretName, joinSelector, memberTokenSecretName } from '../names.js';
 import { refOf, type KubeObject, type ObjectRef } from '../resources.js';
-import type { JoinNames } from '../types.js';
-import { kubeFedClusterRef, memberRbac, memberRbacRefs, memberServiceAccount, memberTokenSecret } from './manifests.js';
+import { defaultPlaneScope, otherScope, type JoinNames } from '../types.js';
+import { kubeFedClusterRef, memberRbac, memberRbacRefs, memberServiceAccount, serviceAccountTokenType } from './manifests.js';
+import { currentGeneration } from './generations.js';
 
 /** The host side of a join. */
 export interface HostJoinState {
@@ -33,7 +34,18 @@ export interface MemberJoinState {
   readonly access: readonly ObservedObject[];
   /** kfed's RBAC objects of the other scope, still present (a join removes them). */
   readonly otherScope: readonly ObjectRef[];
+  /** The generation of the token in use: the newest on the member (0 when there is none yet). */
+  readonly generation: number;
+  /** Every token Secret of this join on the member (more than one only during or after a failed rotation). */
+  readonly tokenSecrets: readonly SecretObject[];
+  /** The token Secret of {@link generation}. */
   readonly tokenSecret?: SecretObject;
+}
+
+/** The token Secrets kfed made for this join on the member, every generation. */
+export async function memberTokenSecrets(member: KubeClient, names: JoinNames): Promise<SecretObject[]> {
+  const secrets = await member.list<SecretObject>(kinds.secret, { namespace: names.namespace, labelSelector: joinSelector(names, 'member-access') });
+  return secrets.filter((s) => s.type === serviceAccountTokenType && isOwned(s));
 }
 
 /** The host objects of a join, by name (the Secret name is fixed: see {@link hostSecretName}). */
@@ -53,17 +65,19 @@ export async function observeHost(host: KubeClient, names: JoinNames): Promise<H
 
 /** Reads the member side. */
 export async function observeMember(member: KubeClient, names: JoinNames): Promise<MemberJoinState> {
-  const scope = names.scope ?? 'Cluster';
+  const scope = names.scope ?? defaultPlaneScope;
   const namespace = await member.get(namespaceRef(names.namespace));
   const access: ObservedObject[] = [];
   for (const desired of [memberServiceAccount(names), ...memberRbac(names, scope)]) {
     const live = await member.get(refOf(desired));
     access.push(live ? { desired, live } : { desired });
   }
-  const otherScope: ObjectRef[] = [];
-  for (const ref of memberRbacRefs(names, scope === 'Cluster' ? 'Namespaced' : 'Cluster')) {
-    if (isOwned(await member.get(ref))) otherScope.push(ref);
+  const otherGrants: ObjectRef[] = [];
+  for (const ref of memberRbacRefs(names, otherScope(scope))) {
+    if (isOwned(await member.get(ref))) otherGrants.push(ref);
   }
-  const tokenSecret = await member.get<SecretObject>(refOf(memberTokenSecret(names)));
-  return { ...(namespace ? { namespace } : {}), access, otherScope, ...(tokenSecret ? { tokenSecret } : {}) };
+  const tokenSecrets = await memberTokenSecrets(member, names);
+  const generation = currentGeneration(tokenSecrets);
+  const tokenSecret = tokenSecrets.find((s) => s.metadata.name === memberTokenSecretName(names, generation));
+  return { ...(namespace ? { namespace } : {}), access, otherScope: otherGrants, generation, tokenSecrets, ...(tokenSecret ? { tokenSecret } : {}) };
 }

@@ -9,7 +9,7 @@ import { tokenKubeConfig } from '../connector.js';
 import { kinds, secretRef, type KubeFedClusterObject, type SecretObject } from '../objects.js';
 import { serviceAccountName } from '../names.js';
 import { describeRef } from '../resources.js';
-import type { JoinNames, VerifyResult } from '../types.js';
+import { defaultPlaneScope, type JoinNames, type VerifyResult } from '../types.js';
 import { kubeFedClusterRef } from './manifests.js';
 
 interface SelfSubjectReview {
@@ -69,7 +69,7 @@ export async function verifyJoin(host: KubeClient, names: JoinNames, timeoutMs: 
       });
     }
     const namespaces =
-      (names.scope ?? 'Cluster') === 'Cluster'
+      (names.scope ?? defaultPlaneScope) === 'Cluster'
         ? (await member.list(kinds.namespace)).length
         : ((await member.list(kinds.serviceAccount, { namespace: names.namespace })), 1);
     return { ready, namespaces, user };

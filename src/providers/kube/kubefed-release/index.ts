@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../resources.js';
+import type { PlaneScope } from '../types.js';
 
 /**
  * Stands for the plane's namespace in the pinned RBAC and KubeFedConfig: the chart's
@@ -29,7 +30,9 @@ export type PinnedFileName =
   | 'federated-type-crds.json'
   | 'federated-type-configs.json'
   | 'controller-rbac.json'
-  | 'kubefed-config.json';
+  | 'kubefed-config.json'
+  | 'controller-rbac-namespaced.json'
+  | 'kubefed-config-namespaced.json';
 
 /** Where pinned objects come from: the module, its version and the chart files. */
 export interface PinnedSource {
@@ -44,6 +47,8 @@ export interface PinnedFile {
   readonly source: PinnedSource;
   /** Set when the objects contain {@link namespacePlaceholder}. */
   readonly namespacePlaceholder?: string;
+  /** Chart values set on top of the chart's defaults (`helm install --set`), when any. */
+  readonly values?: Readonly<Record<string, string>>;
   /** Objects of the same templates left out on purpose, and why. */
   readonly omitted?: { readonly reason: string; readonly objects: readonly string[] };
   readonly objects: readonly KubeObject[];
@@ -109,17 +114,24 @@ export function federatedTypeConfigs(namespace: string): KubeObject[] {
 }
 
 /**
- * The controller-manager's ServiceAccount and RBAC for scope Cluster, in the plane's namespace.
+ * The controller-manager's ServiceAccount and RBAC for a scope, in the plane's namespace, as the
+ * chart renders them for its `global.scope`. `Cluster`: a ClusterRole over KubeFed's groups,
+ * namespaces and events. `Namespaced`: the same rules (without namespaces) as a Role in the
+ * plane namespace. Both: a Role to read Secrets and write ConfigMaps there.
  * NOTE: the chart's cluster-scoped names (ClusterRole `kubefed-role`, ClusterRoleBinding
  * `kubefed-rolebinding`) do not carry the namespace, as in the chart.
  */
-export function controllerRbac(namespace: string): KubeObject[] {
-  return inNamespace([...pinnedFile('controller-rbac.json').objects], namespace);
+export function controllerRbac(namespace: string, scope: PlaneScope): KubeObject[] {
+  return inNamespace([...pinnedFile(scope === 'Cluster' ? 'controller-rbac.json' : 'controller-rbac-namespaced.json').objects], namespace);
 }
 
-/** The KubeFedConfig `kubefed` with the chart's defaults (it passes the controller's validation). */
-export function kubeFedConfig(namespace: string): KubeObject {
-  const [config] = pinnedFile('kubefed-config.json').objects;
-  if (!config) throw new Error('pinned kubefed-config.json holds no KubeFedConfig');
+/**
+ * The KubeFedConfig `kubefed` with the chart's defaults for a scope (it passes the controller's
+ * validation). The controller reads it once, at start.
+ */
+export function kubeFedConfig(namespace: string, scope: PlaneScope): KubeObject {
+  const name = scope === 'Cluster' ? 'kubefed-config.json' : 'kubefed-config-namespaced.json';
+  const [config] = pinnedFile(name).objects;
+  if (!config) throw new Error(`pinned ${name} holds no KubeFedConfig`);
   return inNamespace(config, namespace);
 }

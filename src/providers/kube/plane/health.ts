@@ -62,3 +62,16 @@ export function notReadyReason(health: MemberHealth): string | undefined {
   const state = health.offline ? 'Offline' : 'not Ready';
   return `KubeFed reports ${health.member} ${state}${health.reason ? ` (${health.reason})` : ''}${health.message ? `: ${health.message}` : ''}`;
 }
+
+/**
+ * Why a Ready report does not count yet: KubeFed's last health check of the member is older
+ * than `probedAfter` (epoch ms), e.g. it predates a change of the member's credentials.
+ * Undefined when a check at or after that time is reported. NOTE: KubeFed writes probe times
+ * in whole seconds, truncated, so a report at or after `probedAfter` is never an earlier check.
+ */
+export function staleProbeReason(health: MemberHealth, probedAfter: number): string | undefined {
+  const probed = health.lastProbe === undefined ? Number.NaN : Date.parse(health.lastProbe);
+  if (probed >= probedAfter) return undefined;
+  const last = Number.isNaN(probed) ? 'never' : `last at ${new Date(probed).toISOString()}`;
+  return `KubeFed has not checked ${health.member} since ${new Date(probedAfter).toISOString()} (${last})`;
+}

@@ -4,15 +4,18 @@
  */
 import { ConflictError, TransientError } from '../../errors.js';
 import type { KubeClient } from '../client.js';
-import { ensureNamespace } from '../ownership.js';
-import { controllerDeployment, controllerDeploymentName, controllerPodLabels, controllerRbac, federatedTypeConfigs, kubeFedConfig, kubeFedImage, planeCrds } from './manifests.js';
+import { deleteOwned, ensureNamespace } from '../ownership.js';
+import { refOf } from '../resources.js';
+import { controllerDeployment, controllerDeploymentName, controllerPodLabels, controllerRbac, federatedTypeConfigs, kubeFedConfig, kubeFedImage, otherScopeRbac, planeCrds } from './manifests.js';
 import { crdWaitingFor, deploymentWaitingFor, pollUntilReady } from '../readiness.js';
-import type { PlaneStatus } from '../types.js';
+import type { PlaneScope, PlaneStatus } from '../types.js';
 import { hostPlaneConflict, observeHostPlane } from './state.js';
 
 /** Where to install the plane and how long to wait for it. */
 export interface InstallOptions {
   readonly namespace: string;
+  /** What the plane federates (its KubeFedConfig scope and the controller's RBAC). */
+  readonly scope: PlaneScope;
   /** Total time for install and readiness. */
   readonly timeoutMs: number;
   readonly pollIntervalMs: number;
@@ -26,9 +29,13 @@ async function firstWaiting(checks: readonly (() => Promise<string | undefined>)
   return undefined;
 }
 
-/** Applies the plane's objects (server-side, field manager `kfed`) and waits for readiness. */
+/**
+ * Applies the plane's objects (server-side, field manager `kfed`) for its scope, removes the
+ * controller grants of the other scope (a plane whose scope changed), and waits for readiness.
+ * A changed scope rolls the controller pods (see `planeScopeAnnotation` in manifests.ts).
+ */
 export async function initPlane(host: KubeClient, options: InstallOptions): Promise<PlaneStatus> {
-  const { namespace } = options;
+  const { namespace, scope } = options;
   const deadline = Date.now() + options.timeoutMs;
   const wait = async (check: () => Promise<string | undefined>): Promise<void> => {
     const reason = await pollUntilReady(check, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: options.pollIntervalMs });
@@ -51,9 +58,12 @@ export async function initPlane(host: KubeClient, options: InstallOptions): Prom
   const crds = planeCrds().map((c) => c.metadata.name);
   // The KubeFedConfig and FederatedTypeConfigs below are custom resources: their CRDs must be served first.
   await wait(() => firstWaiting(crds.map((name) => () => crdWaitingFor(host, name))));
-  for (const obj of [...controllerRbac(namespace), kubeFedConfig(namespace), ...federatedTypeConfigs(namespace), controllerDeployment(namespace)]) {
+  for (const obj of [...controllerRbac(namespace, scope), kubeFedConfig(namespace, scope), ...federatedTypeConfigs(namespace), controllerDeployment(namespace, scope)]) {
     changed = (await host.ensure(obj)).changed || changed;
   }
+  // After the new scope's grants and the Deployment that rolls onto them: the old pods keep
+  // working until they are replaced. Bindings go before the roles they name.
+  for (const obj of otherScopeRbac(namespace, scope).reverse()) changed = (await deleteOwned(host, refOf(obj))) || changed;
   await wait(() => deploymentWaitingFor(host, namespace, controllerDeploymentName, controllerPodLabels));
-  return { namespace, crds, deployment: controllerDeploymentName, image: kubeFedImage, changed };
+  return { namespace, scope, crds, deployment: controllerDeploymentName, image: kubeFedImage, changed };
 }

@@ -6,7 +6,8 @@
  */
 import { kubeManagedLabels } from '../../../ownership.js';
 import * as release from '../kubefed-release/index.js';
-import type { KubeObject } from '../resources.js';
+import { describeRef, refOf, type KubeObject, type ObjectRef } from '../resources.js';
+import { otherScope, type PlaneScope } from '../types.js';
 
 /** The pinned controller image. NOTE: the chart's default tag `canary` floats; never use it. */
 export const kubeFedImage = 'quay.io/kubernetes-multicluster/kubefed:v0.10.0';
@@ -27,23 +28,46 @@ export function planeCrds(): KubeObject[] {
   return release.releaseCrds().map(owned);
 }
 
-/** ServiceAccount and RBAC of the controller-manager: the chart's, for `scope: Cluster`. */
-export function controllerRbac(namespace: string): KubeObject[] {
-  return release.controllerRbac(namespace).map(owned);
+/** ServiceAccount and RBAC of the controller-manager: the chart's, for the plane's scope. */
+export function controllerRbac(namespace: string, scope: PlaneScope): KubeObject[] {
+  return release.controllerRbac(namespace, scope).map(owned);
 }
 
-/** The plane's configuration: the chart's KubeFedConfig, which passes the controller's validation. */
-export function kubeFedConfig(namespace: string): KubeObject {
-  return owned(release.kubeFedConfig(namespace));
+/**
+ * The controller RBAC only the other scope has (its ClusterRole, or its Role, and their
+ * bindings): what init removes when a plane changes scope, so narrowing it really narrows it.
+ * The ServiceAccount and the config Role both scopes share are not among them.
+ */
+export function otherScopeRbac(namespace: string, scope: PlaneScope): KubeObject[] {
+  const key = (o: KubeObject): string => describeRef(refOf(o));
+  const current = new Set(controllerRbac(namespace, scope).map(key));
+  return controllerRbac(namespace, otherScope(scope)).filter((o) => !current.has(key(o)));
 }
+
+/** The plane's configuration: the chart's KubeFedConfig for the scope, which passes the controller's validation. */
+export function kubeFedConfig(namespace: string, scope: PlaneScope): KubeObject {
+  return owned(release.kubeFedConfig(namespace, scope));
+}
+
+/**
+ * Pod-template annotation naming a plane's scope. The controller reads its KubeFedConfig only at
+ * start: a changed scope must restart it, and a changed pod template is what rolls the pods.
+ * Set only for `Namespaced`, so Cluster planes keep the Deployment they always had.
+ */
+export const planeScopeAnnotation = 'kfed.dev/plane-scope';
 
 /** The FederatedTypeConfigs the chart enables (ConfigMaps, Deployments, Namespaces, Services, ...). */
 export function federatedTypeConfigs(namespace: string): KubeObject[] {
   return release.federatedTypeConfigs(namespace).map(owned);
 }
 
+/** Where the controller-manager Deployment is, whatever the scope. */
+export function controllerDeploymentRef(namespace: string): ObjectRef {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: controllerDeploymentName };
+}
+
 /** The controller-manager, as the chart deploys it (two replicas with leader election). */
-export function controllerDeployment(namespace: string): KubeObject {
+export function controllerDeployment(namespace: string, scope: PlaneScope): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -52,7 +76,10 @@ export function controllerDeployment(namespace: string): KubeObject {
       replicas: 2,
       selector: { matchLabels: controllerPodLabels },
       template: {
-        metadata: { labels: { ...kubeManagedLabels, ...controllerPodLabels } },
+        metadata: {
+          labels: { ...kubeManagedLabels, ...controllerPodLabels },
+          ...(scope === 'Cluster' ? {} : { annotations: { [planeScopeAnnotation]: scope } }),
+        },
         spec: {
           securityContext: { runAsUser: 1001 },
           serviceAccountName: release.controllerServiceAccountName,

@@ -5,8 +5,8 @@
 import type { KubeClient } from '../client.js';
 import { kinds, type CrdObject } from '../objects.js';
 import { isOwned } from '../ownership.js';
-import { allNamespaces, refOf, type KubeObject } from '../resources.js';
-import { controllerDeployment } from './manifests.js';
+import { allNamespaces, type KubeObject } from '../resources.js';
+import { controllerDeploymentRef } from './manifests.js';
 
 /** API groups of KubeFed's CRDs (all releases). */
 const kubeFedGroups = ['core.kubefed.io', 'types.kubefed.io', 'scheduling.kubefed.io', 'multiclusterdns.kubefed.io'];
@@ -28,7 +28,7 @@ export async function observeHostPlane(host: KubeClient, namespace: string): Pro
   const foreignCrds = kubeFed.filter((c) => !isOwned(c)).map((c) => c.metadata.name).sort();
   const configs: KubeObject[] = kubeFed.some((c) => c.metadata.name === 'kubefedconfigs.core.kubefed.io') ? await host.list(kinds.kubeFedConfig, { namespace: allNamespaces }) : [];
   const otherPlanes = [...new Set(configs.map((c) => c.metadata.namespace ?? '').filter((ns) => ns !== namespace))].sort();
-  const deployment = await host.get(refOf(controllerDeployment(namespace)));
+  const deployment = await host.get(controllerDeploymentRef(namespace));
   return { foreignCrds, otherPlanes, ...(deployment && !isOwned(deployment) ? { foreignController: `${namespace}/${deployment.metadata.name}` } : {}) };
 }
 

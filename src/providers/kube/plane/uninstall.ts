@@ -6,10 +6,10 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { KubeClient } from '../client.js';
 import { deleteNamespaceIfUnused, deleteOwned, isOwned } from '../ownership.js';
-import { controllerDeployment, controllerRbac, federatedTypeConfigs, kubeFedConfig, planeCrds } from './manifests.js';
+import { controllerDeploymentRef, controllerRbac, federatedTypeConfigs, kubeFedConfig, otherScopeRbac, planeCrds } from './manifests.js';
 import { kinds } from '../objects.js';
 import { allNamespaces, refOf, type KindRef, type KubeObject } from '../resources.js';
-import type { UninstallResult } from '../types.js';
+import { defaultPlaneScope, type UninstallResult } from '../types.js';
 
 const kubeFedClusterKind = kinds.kubeFedCluster;
 const kubeFedConfigKind = kinds.kubeFedConfig;
@@ -22,6 +22,12 @@ async function listLive(host: KubeClient, kind: KindRef, namespace: string | typ
     if (err instanceof NotFoundError) return [];
     throw err;
   }
+}
+
+/** Bindings first, then the roles they name, then the ServiceAccount. */
+function deletionRank(obj: KubeObject): number {
+  if (obj.kind.endsWith('Binding')) return 0;
+  return obj.kind.endsWith('Role') ? 1 : 2;
 }
 
 /** The controller's finalizer on each FederatedTypeConfig (it stops that type's controllers first). */
@@ -74,10 +80,12 @@ export async function uninstallPlane(host: KubeClient, namespace: string, option
   }
   // The FederatedTypeConfigs first, while the controller runs: it holds a finalizer on each.
   let changed = await removeTypeConfigs(host, namespace, options);
-  changed = (await deleteOwned(host, refOf(controllerDeployment(namespace)))) || changed;
-  changed = (await deleteOwned(host, refOf(kubeFedConfig(namespace)))) || changed;
-  // Bindings before the roles and ServiceAccount they name: never a binding to nothing.
-  for (const obj of controllerRbac(namespace).reverse()) changed = (await deleteOwned(host, refOf(obj))) || changed;
+  changed = (await deleteOwned(host, controllerDeploymentRef(namespace))) || changed;
+  changed = (await deleteOwned(host, refOf(kubeFedConfig(namespace, defaultPlaneScope)))) || changed;
+  // Either scope's grants, whichever the plane ran with; bindings before the roles and
+  // ServiceAccount they name: never a binding to nothing.
+  const grants = [...otherScopeRbac(namespace, defaultPlaneScope), ...controllerRbac(namespace, defaultPlaneScope)];
+  for (const obj of grants.sort((a, b) => deletionRank(a) - deletionRank(b))) changed = (await deleteOwned(host, refOf(obj))) || changed;
 
   const users = [...(await listLive(host, kubeFedClusterKind, allNamespaces)), ...(await listLive(host, kubeFedConfigKind, allNamespaces))];
   const crds = users.length === 0 ? 'removed' : 'kept';

@@ -144,6 +144,36 @@ export async function kubeDnsFederations(kube: KubeClient): Promise<string> {
   return cm?.data?.federations ?? '';
 }
 
+/**
+ * Everything of a federation that a careless run of another (or a failed re-run) could
+ * destroy, as it is now: its zone, its clusters (status and owner), the joins on its host
+ * (KubeFed's Ready), the members' tokens on the host, the member-side accounts and each
+ * cluster's kube-dns entry. Two views compare equal when nothing of it changed.
+ */
+export async function federationView(h: Harness, doc: FederationDoc): Promise<Record<string, unknown>> {
+  const names = doc.clusters.map((c) => c.name);
+  const hostName = doc.host ?? names[0] ?? '';
+  const host = kubeOf(h, hostName);
+  const members: Record<string, unknown> = {};
+  for (const c of doc.clusters) {
+    const kube = kubeOf(h, c.name);
+    members[c.name] = {
+      accounts: (await objectNames(kube, serviceAccountKind, planeNamespace)).filter((s) => s.endsWith(`-${doc.name}`)),
+      dns: await kubeDnsFederations(kube),
+    };
+  }
+  return {
+    zone: zoneNames(h).filter((z) => z === (doc.zone ?? doc.name)),
+    clusters: Object.values(emulatorState(h).clusters)
+      .filter((c) => names.includes(c.name))
+      .map((c) => `${c.name}: ${c.status}, ${c.labels['kfed-federation'] ?? 'no federation'}, run ${c.labels['kfed-run'] ?? 'none'}`)
+      .sort(),
+    joins: await kubeFedClusters(host),
+    hostSecrets: (await objectNames(host, secretKind, planeNamespace)).filter((s) => s.endsWith('-credentials')),
+    members,
+  };
+}
+
 /** Cloud DNS REST, as a user's gcloud would call it (the emulator's token). */
 async function dnsCall(h: Harness, method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${h.emulator.dnsEndpoint}/projects/${project}${path}`, {

@@ -4,13 +4,12 @@ import { startHarness, stopHarness, type Harness } from '../support/harness.js';
 import {
   clusterLabels,
   clusterStatuses,
+  federationView,
   kubeDnsFederations,
-  kubeFedClusters,
   kubeOf,
   objectNames,
   okCalls,
   planeNamespace,
-  secretKind,
   serviceAccountKind,
   writeSpec,
   zoneNames,
@@ -51,21 +50,6 @@ describe('two federations side by side: the second never adopts, nor tears down,
   let h: Harness;
   let alphaFile: string;
 
-  /** Everything of alpha a careless beta could destroy, as it is now. */
-  async function alphaResources(): Promise<Record<string, unknown>> {
-    const host = kubeOf(h, 'alpha-host');
-    const member = kubeOf(h, 'alpha-member');
-    return {
-      zones: zoneNames(h).filter((z) => z === 'alpha'),
-      clusters: clusterStatuses(h).filter((c) => c.startsWith('alpha-')),
-      labels: [clusterLabels(h, 'alpha-host')?.['kfed-federation'], clusterLabels(h, 'alpha-member')?.['kfed-federation']],
-      joins: await kubeFedClusters(host),
-      hostSecrets: (await objectNames(host, secretKind, planeNamespace)).filter((s) => s.endsWith('-credentials')),
-      memberAccounts: (await objectNames(member, serviceAccountKind, planeNamespace)).filter((s) => s !== 'default'),
-      memberDns: await kubeDnsFederations(member),
-    };
-  }
-
   beforeAll(async () => {
     h = await startHarness();
     await h.startWorker();
@@ -80,14 +64,15 @@ describe('two federations side by side: the second never adopts, nor tears down,
     const up = await h.cli(['up', '-f', alphaFile, '--wait']);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
-    expect(await alphaResources()).toEqual({
-      zones: ['alpha'],
-      clusters: ['alpha-host: RUNNING', 'alpha-member: RUNNING'],
-      labels: ['alpha', 'alpha'],
+    expect(await federationView(h, alpha)).toMatchObject({
+      zone: ['alpha'],
+      clusters: [expect.stringMatching(/^alpha-host: RUNNING, alpha, run /), expect.stringMatching(/^alpha-member: RUNNING, alpha, run /)],
       joins: ['alpha-host: True', 'alpha-member: True'],
       hostSecrets: ['alpha-host-credentials', 'alpha-member-credentials'],
-      memberAccounts: ['alpha-member-alpha'],
-      memberDns: 'alpha=alpha.example.com',
+      members: {
+        'alpha-host': { accounts: ['alpha-host-alpha'], dns: 'alpha=alpha.example.com' },
+        'alpha-member': { accounts: ['alpha-member-alpha'], dns: 'alpha=alpha.example.com' },
+      },
     });
   });
 
@@ -123,7 +108,7 @@ describe('two federations side by side: the second never adopts, nor tears down,
   });
 
   it('kfed down beta (either spec) deletes beta\'s own resources and leaves every one of alpha\'s in place', { timeout: 240_000 }, async () => {
-    const before = await alphaResources();
+    const before = await federationView(h, alpha);
     // The spec of beta's last run: it names alpha's member cluster.
     const down = await h.cli(['down', 'beta', '--wait']);
     expect(down.stderr).toBe('');
@@ -135,7 +120,7 @@ describe('two federations side by side: the second never adopts, nor tears down,
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('federation beta torn down: clusters beta-host absent; zone kept');
 
-    expect(await alphaResources()).toEqual(before);
+    expect(await federationView(h, alpha)).toEqual(before);
     expect(clusterStatuses(h)).toEqual(['alpha-host: RUNNING', 'alpha-member: RUNNING']);
     expect(zoneNames(h)).toEqual(['alpha']);
     // Not one delete reached alpha's resources.

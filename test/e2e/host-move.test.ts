@@ -1,21 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanItem } from '../../src/providers/types.js';
 import { startHarness, stopHarness, type Harness } from '../support/harness.js';
-import {
-  crdKind,
-  deploymentKind,
-  kubeDnsFederations,
-  kubeFedClusters,
-  kubeFedConfigKind,
-  kubeOf,
-  objectNames,
-  okCalls,
-  planeNamespace,
-  secretKind,
-  serviceAccountKind,
-  writeSpec,
-  type FederationDoc,
-} from './support.js';
+import { kubeDnsFederations, kubeFedClusters, kubeOf, objectNames, okCalls, planeNamespace, viewKinds } from '../support/cloud-view.js';
+import { writeSpec, type FederationDoc } from './support.js';
 
 const before: FederationDoc = {
   name: 'move',
@@ -40,10 +27,10 @@ describe('moving the host: the former host keeps no plane and no member tokens, 
   async function planeOn(cluster: string): Promise<Record<string, unknown>> {
     const kube = kubeOf(h, cluster);
     return {
-      controller: await objectNames(kube, deploymentKind, planeNamespace),
-      config: await objectNames(kube, kubeFedConfigKind, planeNamespace),
+      controller: await objectNames(kube, viewKinds.deployment, planeNamespace),
+      config: await objectNames(kube, viewKinds.kubeFedConfig, planeNamespace),
       joins: await kubeFedClusters(kube),
-      tokens: (await objectNames(kube, secretKind, planeNamespace)).filter((s) => s.endsWith('-credentials')),
+      tokens: (await objectNames(kube, viewKinds.secret, planeNamespace)).filter((s) => s.endsWith('-credentials')),
     };
   }
 
@@ -89,7 +76,7 @@ describe('moving the host: the former host keeps no plane and no member tokens, 
 
     expect(await planeOn('move-west')).toEqual({ controller: [], config: [], joins: [], tokens: [] });
     // The plane's CRDs went with it (no other plane used them).
-    expect((await objectNames(kubeOf(h, 'move-west'), crdKind)).filter((c) => c.endsWith('.kubefed.io'))).toEqual([]);
+    expect((await objectNames(kubeOf(h, 'move-west'), viewKinds.crd)).filter((c) => c.endsWith('.kubefed.io'))).toEqual([]);
     // KubeFed on the new host reports both members Ready (verify waited for it, and the canary propagated).
     expect(await planeOn('move-east')).toEqual({
       controller: ['kubefed-controller-manager'],
@@ -102,7 +89,7 @@ describe('moving the host: the former host keeps no plane and no member tokens, 
     }
     // move-west is still a member: its account for the plane and its kube-dns entry stay.
     const west = kubeOf(h, 'move-west');
-    expect((await objectNames(west, serviceAccountKind, planeNamespace)).filter((s) => s !== 'default')).toEqual(['move-west-move']);
+    expect((await objectNames(west, viewKinds.serviceAccount, planeNamespace)).filter((s) => s !== 'default')).toEqual(['move-west-move']);
     expect(await kubeDnsFederations(west)).toBe('move=move.example.com');
     expect(okCalls(h, 'CreateCluster')).toHaveLength(2);
     expect(okCalls(h, 'DeleteCluster')).toEqual([]);

@@ -3,7 +3,8 @@ import { runOutcome } from '../../src/client/runs.js';
 import { workflowIds, type TeardownSummary } from '../../src/contract.js';
 import { waitFor } from '../../src/local/wait.js';
 import { startHarness, stopHarness, type Harness } from '../support/harness.js';
-import { clusterStatuses, federationView, okCalls, writeSpec, zoneNames, type FederationDoc } from './support.js';
+import { clusterStatuses, okCalls, zoneNames } from '../support/cloud-view.js';
+import { federationView, writeSpec, type FederationDoc } from './support.js';
 
 const steady: FederationDoc = {
   name: 'steady',

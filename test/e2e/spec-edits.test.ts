@@ -1,20 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanItem } from '../../src/providers/types.js';
 import { startHarness, stopHarness, type Harness } from '../support/harness.js';
-import {
-  clusterStatuses,
-  emulatorState,
-  kubeDnsFederations,
-  kubeFedClusters,
-  kubeOf,
-  objectNames,
-  okCalls,
-  planeNamespace,
-  secretKind,
-  serviceAccountKind,
-  writeSpec,
-  type FederationDoc,
-} from './support.js';
+import { clusterStatuses, emulatorState, kubeDnsFederations, kubeFedClusters, kubeOf, objectNames, okCalls, planeNamespace, viewKinds } from '../support/cloud-view.js';
+import { writeSpec, type FederationDoc } from './support.js';
 
 const three: FederationDoc = {
   name: 'edit',
@@ -95,10 +83,10 @@ describe('spec edits: removed members are unjoined, dropped clusters pruned only
     expect(notes.reconcile).toBe('unjoined edit-gone; kept cluster edit-gone (europe-west1-b): not in the spec; kfed up --prune deletes it');
     const host = kubeOf(h, 'edit-host');
     expect(await kubeFedClusters(host)).toEqual(['edit-east: True', 'edit-host: True']);
-    expect((await objectNames(host, secretKind, planeNamespace)).filter((s) => s.endsWith('-credentials'))).toEqual(['edit-east-credentials', 'edit-host-credentials']);
+    expect((await objectNames(host, viewKinds.secret, planeNamespace)).filter((s) => s.endsWith('-credentials'))).toEqual(['edit-east-credentials', 'edit-host-credentials']);
     const gone = kubeOf(h, 'edit-gone');
-    expect((await objectNames(gone, serviceAccountKind, planeNamespace)).filter((s) => s !== 'default')).toEqual([]);
-    expect((await objectNames(gone, secretKind, planeNamespace)).filter((s) => s.startsWith('edit-gone-'))).toEqual([]);
+    expect((await objectNames(gone, viewKinds.serviceAccount, planeNamespace)).filter((s) => s !== 'default')).toEqual([]);
+    expect((await objectNames(gone, viewKinds.secret, planeNamespace)).filter((s) => s.startsWith('edit-gone-'))).toEqual([]);
     expect(await kubeDnsFederations(gone)).not.toContain('edit=');
     // Kept without --prune.
     expect(clusterStatuses(h)).toEqual(['edit-east: RUNNING', 'edit-gone: RUNNING', 'edit-host: RUNNING']);

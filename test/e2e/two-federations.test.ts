@@ -1,20 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanItem } from '../../src/providers/types.js';
 import { startHarness, stopHarness, type Harness } from '../support/harness.js';
-import {
-  clusterLabels,
-  clusterStatuses,
-  federationView,
-  kubeDnsFederations,
-  kubeOf,
-  objectNames,
-  okCalls,
-  planeNamespace,
-  serviceAccountKind,
-  writeSpec,
-  zoneNames,
-  type FederationDoc,
-} from './support.js';
+import { clusterLabels, clusterStatuses, kubeDnsFederations, kubeOf, objectNames, okCalls, planeNamespace, viewKinds, zoneNames } from '../support/cloud-view.js';
+import { federationView, writeSpec, type FederationDoc } from './support.js';
 
 const alpha: FederationDoc = {
   name: 'alpha',
@@ -128,7 +116,7 @@ describe('two federations side by side: the second never adopts, nor tears down,
     expect(okCalls(h, 'managedZones.delete', 'managedZones/alpha')).toEqual([]);
     // The member that beta borrowed keeps no trace of beta.
     const member = kubeOf(h, 'alpha-member');
-    expect((await objectNames(member, serviceAccountKind, planeNamespace)).filter((s) => s.endsWith('-beta'))).toEqual([]);
+    expect((await objectNames(member, viewKinds.serviceAccount, planeNamespace)).filter((s) => s.endsWith('-beta'))).toEqual([]);
     expect(await kubeDnsFederations(member)).toBe('alpha=alpha.example.com');
   });
 

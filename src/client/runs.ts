@@ -11,7 +11,21 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { failureInfo, legacyWorkflowIds, progressQuery, runMemo, workflowIds, workflowTypes, type FailureInfo, type FederationHealth, type FederationPlan, type FederationSummary, type RotationSummary, type TeardownSummary } from '../contract.js';
+import {
+  failureInfo,
+  legacyWorkflowIds,
+  progressQuery,
+  runMemo,
+  workflowIds,
+  workflowTypes,
+  type FailureInfo,
+  type FederateOptions,
+  type FederationHealth,
+  type FederationPlan,
+  type FederationSummary,
+  type RotationSummary,
+  type TeardownSummary,
+} from '../contract.js';
 import type { FederationSpec } from '../spec/types.js';
 import type { FederationProgress } from '../workflows/progress.js';
 
@@ -53,16 +67,24 @@ async function start<T>(client: Client, workflowId: string, type: string, option
 }
 
 /**
- * Starts `federate` for the spec, or joins its open run: never two runs of one federation, so a
- * second `kfed up` attaches.
+ * The workflow arguments of a federate or plan run: the spec, then the options only when one is
+ * set, so a run without options starts exactly as runs did before the workflows took them.
  */
-export function startFederate(client: Client, taskQueue: string, spec: FederationSpec): Promise<StartedRun<FederationSummary>> {
+function runArgs(spec: FederationSpec, options: FederateOptions): [FederationSpec] | [FederationSpec, FederateOptions] {
+  return options.prune ? [spec, { prune: true }] : [spec];
+}
+
+/**
+ * Starts `federate` for the spec, or joins its open run: never two runs of one federation, so a
+ * second `kfed up` attaches (and the open run keeps the options it was started with).
+ */
+export function startFederate(client: Client, taskQueue: string, spec: FederationSpec, options: FederateOptions = {}): Promise<StartedRun<FederationSummary>> {
   return start(client, workflowIds.federation(spec.name), workflowTypes.federate, {
     taskQueue,
-    args: [spec],
+    args: runArgs(spec, options),
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    staticSummary: `federate ${spec.name}: ${spec.clusters.length} cluster(s) in ${spec.project}`,
+    staticSummary: `federate ${spec.name}: ${spec.clusters.length} cluster(s) in ${spec.project}${options.prune ? '; deletes clusters the spec dropped (--prune)' : ''}`,
     staticDetails: spec.clusters.map((c) => `- ${c.name} (${c.context}) in ${c.location}${c.name === spec.host ? ' — host' : ''}`).join('\n'),
     memo: runMemo(spec.name, workflowTypes.federate),
   });
@@ -100,14 +122,14 @@ export function startRotate(client: Client, taskQueue: string, spec: FederationS
  * worker of an old version) instead of waiting for it; the execution timeout closes a plan no
  * worker picks up, so none is left open behind a client that gave up.
  */
-export function startPlan(client: Client, taskQueue: string, spec: FederationSpec, timeoutMs: number): Promise<StartedRun<FederationPlan>> {
+export function startPlan(client: Client, taskQueue: string, spec: FederationSpec, timeoutMs: number, options: FederateOptions = {}): Promise<StartedRun<FederationPlan>> {
   return start(client, workflowIds.plan(spec.name), workflowTypes.plan, {
     taskQueue,
-    args: [spec],
+    args: runArgs(spec, options),
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     workflowExecutionTimeout: timeoutMs,
-    staticSummary: `plan ${spec.name} (read-only)`,
+    staticSummary: `plan ${spec.name} (read-only${options.prune ? ', --prune' : ''})`,
     memo: runMemo(spec.name, workflowTypes.plan),
   });
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { freePort } from '../local/ports.js';
 import { ensureTools, versions, type Toolchain } from '../local/tools.js';
 import { gcpEnvVars } from '../providers/gcp/env-vars.js';
-import { AdminHttpApi, adminBasePath } from './admin-http.js';
+import { AdminHttpApi, adminBasePath, type ClusterHealth } from './admin-http.js';
 import { loadOrCreateToken } from './auth.js';
 import { BackingClusters } from './backing-clusters.js';
 import { CallLog, type CallLogEntry } from './call-log.js';
@@ -91,6 +91,8 @@ export interface Emulator {
   readonly faults: FaultControl;
   /** Stops serving and saves the state; backing clusters keep running for the next start. */
   stop(): Promise<void>;
+  /** Marks a RUNNING cluster DEGRADED (it keeps serving its API), or back to RUNNING; as `PUT /emulator/v1/cluster-health`. */
+  setClusterHealth(health: ClusterHealth): void;
   /** Deletes every backing cluster and forgets all GKE clusters (zones stay). */
   deleteAllClusters(): Promise<void>;
   /** {@link deleteAllClusters} then {@link stop}: leaves no processes behind. */
@@ -157,7 +159,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     stateFile,
     zones: Object.keys(store.state.zones).length,
     clusters: Object.keys(store.state.clusters).length,
-  }));
+  }), clusters);
   const http = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${host}`);
     void (async () => {
@@ -214,6 +216,9 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
       },
     },
     stop,
+    setClusterHealth: (health) => {
+      clusters.setHealth(health.project, health.location, health.name, health.status, health.message);
+    },
     deleteAllClusters: () => clusters.deleteAll(),
     destroy: async () => {
       await clusters.deleteAll();

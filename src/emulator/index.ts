@@ -7,5 +7,5 @@ export { runEmulator, banner, type RunEmulatorOptions } from './main.js';
 export { quotaBurst, seededRandom, faultConfigSchema, type FaultConfig, type FaultRule } from './faults.js';
 export { errorCodes, type ErrorCode } from './codes.js';
 export type { CallLogEntry, EmulatedApi } from './call-log.js';
-export { adminBasePath } from './admin-http.js';
+export { adminBasePath, type ClusterHealth } from './admin-http.js';
 export { dnsBasePath } from './dns-http.js';

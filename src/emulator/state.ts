@@ -31,7 +31,8 @@ export interface ClientOperationState {
   response: unknown;
 }
 
-export type ClusterStatus = 'PROVISIONING' | 'RUNNING' | 'RECONCILING' | 'STOPPING' | 'ERROR';
+/** GKE's cluster states; DEGRADED only when set through the admin API (a cluster that serves its API but needs attention). */
+export type ClusterStatus = 'PROVISIONING' | 'RUNNING' | 'RECONCILING' | 'STOPPING' | 'ERROR' | 'DEGRADED';
 
 export interface ClusterState {
   project: string;

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import type { Payload } from '@temporalio/common';
 import { SpecError, specToDocument, validateSpec } from '../spec/parse.js';
 import type { FederationSpec } from '../spec/types.js';
 import { workflowIds } from '../contract.js';
@@ -27,7 +27,7 @@ export async function specOf(client: Client, name: string, fromFile: FederationS
     .catch(() => undefined);
   const payload = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new ExitError(ExitCode.BadInput, `kfed: no recorded run of federation ${name}; pass its spec with -f FILE`);
-  const spec = defaultPayloadConverter.fromPayload<FederationSpec>(payload);
+  const spec = await decodeRecorded<FederationSpec>(client, payload);
   // Recorded inputs are normalized specs; check them again before acting on them.
   const source = `the recorded input of ${workflowIds.federation(name)}`;
   try {
@@ -36,4 +36,19 @@ export async function specOf(client: Client, name: string, fromFile: FederationS
     if (err instanceof SpecError) throw specProblems(source, err);
     throw err;
   }
+}
+
+/**
+ * A payload as recorded in history, decoded as the client's data converter encodes it: history
+ * holds what the payload codec made of it (ciphertext with KFED_PAYLOAD_KEY_FILE).
+ */
+async function decodeRecorded<T>(client: Client, payload: Payload): Promise<T> {
+  const { payloadCodecs, payloadConverter } = client.options.loadedDataConverter;
+  let decoded = payload;
+  // Codecs encode in order, so they decode in reverse.
+  for (const codec of [...payloadCodecs].reverse()) {
+    const [next] = await codec.decode([decoded]);
+    if (next) decoded = next;
+  }
+  return payloadConverter.fromPayload<T>(decoded);
 }

@@ -1,21 +1,27 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { federationOfRunId } from '../../contract.js';
-import type { FederationSummary } from '../../contract.js';
+import type { FederationHealth, FederationSummary } from '../../contract.js';
 import { conditions, type FederationProgress } from '../../workflows/progress.js';
 import { federationName, outputFlag, parseCommand } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
 import { queryProgress, runOutcome, findRun } from '../../client/runs.js';
 import type { FailureInfo } from '../../contract.js';
+import { formatHealth, liveHealthTimeoutMs, readLiveHealth, unreadHealth } from '../live-health.js';
 import { describeFailure } from '../outcome.js';
 import { age, parseOutputFormat, printJson, seconds, table } from '../output.js';
+import { specOf } from '../spec-of-run.js';
 import { runLink } from '../ui.js';
 
 export const help = `kfed status [NAME] [-o json]
 
 Without NAME: every federation's latest run. With NAME: its clusters (NAME STATUS AGE, like
 \`kubectl get clusters\`), the state of every step and the conditions; for a run that failed,
-its failure with the error type and a hint (also in -o json as "failure").`;
+its failure with the error type and a hint (also in -o json as "failure"). Beside the recorded
+run, the federation's live health read from the host by a worker, like \`kubectl get
+kubefedclusters\`: each member's READY, OFFLINE, KUBERNETES-VERSION, LAST-PROBE and KubeFed's
+message when it is not Ready (in -o json as "health"). When no worker answers within
+${seconds(liveHealthTimeoutMs)}, it says so and shows the recorded run alone.`;
 
 /** Statuses of a run that ended without its result. */
 const unsuccessful = new Set(['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT']);
@@ -62,6 +68,18 @@ async function latestRuns(client: Client): Promise<WorkflowExecutionInfo[]> {
   return [...latest.values()].sort((a, b) => a.workflowId.localeCompare(b.workflowId));
 }
 
+/** The live health of the federation whose spec its last federate run recorded. */
+async function liveHealth(client: Client, taskQueue: string, name: string): Promise<FederationHealth> {
+  let spec;
+  try {
+    spec = await specOf(client, name, undefined);
+  } catch (err) {
+    const message = err instanceof ExitError ? (err.userMessage ?? err.message) : err instanceof Error ? err.message : String(err);
+    return unreadHealth({ name, host: '(unknown host)' }, message.replace(/^kfed: /, ''));
+  }
+  return readLiveHealth(client, taskQueue, spec);
+}
+
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand(argv, { ...outputFlag });
   const format = parseOutputFormat(values.output);
@@ -84,7 +102,9 @@ export async function run(argv: string[]): Promise<void> {
     const handle = await findRun(client, name, 'federation');
     const description = await handle.describe().catch(() => undefined);
     if (!description) throw new ExitError(ExitCode.BadInput, `kfed: no federation named ${name}; start one with: kfed up -f FILE`);
-    const progress = await queryProgress(handle);
+    // The recorded run and the live read are independent: ask for both at once.
+    // A query waits for a worker far longer than the live read does; neither may hold status up.
+    const [progress, health] = await Promise.all([client.withDeadline(Date.now() + liveHealthTimeoutMs, () => queryProgress(handle)), liveHealth(client, settings.taskQueue, name)]);
     // A closed failed run keeps its failure (type and hint included) in its outcome.
     let failure: FailureInfo | undefined;
     if (unsuccessful.has(description.status.name)) {
@@ -103,6 +123,7 @@ export async function run(argv: string[]): Promise<void> {
         failure,
         conditions: progress ? conditions(progress) : undefined,
         progress,
+        health,
         ui: link,
       });
       return;
@@ -112,6 +133,8 @@ export async function run(argv: string[]): Promise<void> {
     console.log('');
     if (progress) printProgress(progress, description.closeTime?.getTime() ?? Date.now());
     else console.log('(no worker answered the progress query; start one with `npm run worker` to see steps)');
+    console.log('');
+    console.log(formatHealth(health));
   } finally {
     await close();
   }

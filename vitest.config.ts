@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -14,6 +15,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     env: {
       METADATA_SERVER_DETECTION: 'none',
+      // Tests name kubeconfigs of their own clusters, which live in scratch directories.
+      KFED_KUBECONFIG_DIRS: tmpdir(),
     },
   },
 });

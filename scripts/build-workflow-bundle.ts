@@ -3,10 +3,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflows } from '../src/local/workflow-bundle.js';
 
 const out = resolve(process.argv[2] ?? fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url)));
-const { code } = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)) });
+const code = await bundleWorkflows();
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, code);
 console.log(`wrote ${out} (${Math.round(code.length / 1024)} KiB)`);

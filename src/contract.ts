@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { permanentErrorTypes } from './providers/errors.js';
+import type { MemberHealth } from './providers/kube/types.js';
 import type { PlanItem } from './providers/types.js';
 import type { ServiceDnsStatus, ServiceDnsUpdate } from './service-dns/sync-model.js';
 import type { FederationProgress } from './workflows/progress.js';
@@ -12,20 +13,55 @@ import type { FederationProgress } from './workflows/progress.js';
 /** Default task queue of kfed workers. @default 'kfed' (override: KFED_TASK_QUEUE) */
 export const defaultTaskQueue = 'kfed';
 
-/** Business workflow ids: one open run per federation, so a second `kfed up` attaches. */
+/**
+ * Business workflow ids: one open run per federation, so a second `kfed up` attaches. The parts
+ * are joined with `/`, which no RFC1123 name can hold, so no federation's ids can collide with
+ * another's (a federation named `prod-plan` and the plan of `prod`, say).
+ */
 export const workflowIds = {
+  federation: (name: string): string => `kfed/${name}`,
+  cluster: (federation: string, cluster: string): string => `kfed/${federation}/cluster/${cluster}`,
+  teardown: (name: string): string => `kfed/${name}/teardown`,
+  plan: (name: string): string => `kfed/${name}/plan`,
+  health: (name: string): string => `kfed/${name}/health`,
+  /** Credential rotation (`kfed rotate NAME`): one open rotation per federation. */
+  rotate: (name: string): string => `kfed/${name}/rotate`,
+  /** Schedule ids and the workflow ids of the runs they start. */
+  schedule: (name: string): string => `kfed/${name}/rebuild`,
+  /** The federation's long-running service-DNS sync (one per federation). */
+  serviceDns: (name: string): string => `kfed/${name}/service-dns`,
+} as const;
+
+/**
+ * The ids runs had before {@link workflowIds} (`kfed-<name>`, `kfed-<name>-teardown`, ...): the
+ * workflows still use them when replaying runs started then, and clients look a federation up
+ * under them when it has no run under the new ones.
+ * MAINTENANCE: remove once no run of that era can be open or looked up any more.
+ */
+export const legacyWorkflowIds = {
   federation: (name: string): string => `kfed-${name}`,
   cluster: (federation: string, cluster: string): string => `kfed-${federation}-cluster-${cluster}`,
   teardown: (name: string): string => `kfed-${name}-teardown`,
   plan: (name: string): string => `kfed-${name}-plan`,
-  /** Schedule ids and the workflow ids of the runs they start. */
   schedule: (name: string): string => `kfed-${name}-rebuild`,
-  /** The federation's long-running service-DNS sync (one per federation). */
-  serviceDns: (name: string): string => `kfed-${name}-service-dns`,
 } as const;
 
+/** The federation of a federate run's workflow id (either scheme), for listings. */
+export function federationOfRunId(workflowId: string): string | undefined {
+  return (/^kfed\/([a-z0-9-]+)$/.exec(workflowId) ?? /^kfed-([a-z0-9-]+)$/.exec(workflowId))?.[1];
+}
+
 /** Workflow type names, as clients start them by name (the CLI never loads workflow code). */
-export const workflowTypes = { federate: 'federate', teardown: 'teardown', plan: 'plan', rebuild: 'rebuild', provisionCluster: 'provisionCluster', serviceDns: 'serviceDns' } as const;
+export const workflowTypes = {
+  federate: 'federate',
+  teardown: 'teardown',
+  plan: 'plan',
+  health: 'health',
+  rebuild: 'rebuild',
+  provisionCluster: 'provisionCluster',
+  rotateCredentials: 'rotateCredentials',
+  serviceDns: 'serviceDns',
+} as const;
 
 /** Per-step and per-cluster progress of a run (see workflows/progress.ts). */
 export const progressQuery = defineQuery<FederationProgress>('progress');
@@ -82,24 +118,69 @@ export interface FederationSummary {
   readonly finishedAt: number;
 }
 
-/** How `teardown` treats what kfed did not make; runs started before this have none. */
-export interface TeardownOptions {
-  /** Delete records in the zone kfed did not write (`kfed down --delete-foreign-records`). @default false */
-  readonly deleteForeignRecords?: boolean;
-}
-
 /** What `teardown` did to each resource. */
 export interface TeardownSummary {
   readonly federation: string;
   /** Per cluster: deleted, absent (never created or already gone) or kept (not created by kfed). */
   readonly clusters: Readonly<Record<string, 'deleted' | 'absent' | 'kept'>>;
-  readonly zone: 'deleted' | 'absent';
+  /** `kept`: the zone is not this federation's, or (cleanup of a failed run) not made by that run. */
+  readonly zone: 'deleted' | 'absent' | 'kept';
+}
+
+/** What `rotateCredentials` did to each member's token: references and counts, never a token. */
+export interface RotationSummary {
+  readonly federation: string;
+  readonly host: string;
+  readonly members: readonly {
+    /** The spec's cluster name. */
+    readonly cluster: string;
+    /** Its KubeFedCluster name (the context). */
+    readonly member: string;
+    /** The generation of the token KubeFed now holds (0 was the join's). */
+    readonly generation: number;
+    /** The member's token Secrets deleted, which revoked their tokens. */
+    readonly revoked: readonly string[];
+    /** From moving the host to the new token until KubeFed reported a health check with it Ready. */
+    readonly readyAfterMs: number;
+  }[];
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
+
+/** How a federate run was asked to run. */
+export interface FederateOptions {
+  /** Delete clusters kfed made for this federation that the spec no longer names. @default false (they are kept and reported) */
+  readonly prune?: boolean;
+}
+
+/** How a teardown was asked to run. */
+export interface TeardownOptions {
+  /**
+   * Clean up only what the federate run with this run id created (its zone and clusters, and
+   * the joins of those clusters): how a failed or cancelled run cleans up after itself without
+   * touching what earlier runs built.
+   */
+  readonly onlyCreatedBy?: string;
+  /** Delete records in the zone kfed did not write (`kfed down --delete-foreign-records`). @default false */
+  readonly deleteForeignRecords?: boolean;
 }
 
 /** What a scheduled `rebuild` returns: both halves. */
 export interface RebuildSummary {
   readonly teardown: TeardownSummary;
   readonly federate: FederationSummary;
+}
+
+/** Live health of a federation, read from its host (`kfed status NAME`). */
+export interface FederationHealth {
+  readonly federation: string;
+  readonly host: string;
+  /** Each member as KubeFed reports it; empty when the host could not be read (see `error`). */
+  readonly members: readonly MemberHealth[];
+  /** Why the host could not be read (e.g. it is not running). */
+  readonly error?: string;
+  /** When the worker read it (epoch ms). */
+  readonly readAt: number;
 }
 
 /** The answer of `kfed plan`: one line per resource, and whether a run would hit a conflict. */
@@ -117,6 +198,10 @@ export const workflowFailureTypes = {
   spec: 'SpecError',
   /** A bug in kfed: a state the workflow should never reach. */
   internal: 'InternalError',
+  /** KubeFed still reports a member Offline or not Ready at the verify step's deadline. */
+  memberNotReady: 'MemberNotReadyError',
+  /** A cluster a step must reach does not serve its API (absent, provisioning, stopping). */
+  notServing: 'ClusterNotServingError',
 } as const;
 
 /**

@@ -6,7 +6,7 @@
  * NOTE: unjoin must use exactly the names join used; both take them from {@link joinNames}.
  */
 import type { GkeClusterStatus } from './providers/gcp/types.js';
-import type { JoinNames } from './providers/kube/types.js';
+import { defaultPlaneScope, type JoinNames, type PlaneScope } from './providers/kube/types.js';
 import type { ClusterTarget } from './providers/types.js';
 import type { ClusterSpec, FederationSpec } from './spec/types.js';
 
@@ -26,13 +26,33 @@ export function gkeTarget(name: string, cluster: ClusterEndpoint): Extract<Clust
  * An existing cluster named by a kubeconfig context: the worker reads the context at run time,
  * so only the names travel through workflow history.
  */
-export function kubeconfigTarget(name: string, existing: { readonly context: string; readonly kubeconfig?: string }): Extract<ClusterTarget, { kind: 'kubeconfig' }> {
-  return { kind: 'kubeconfig', name, context: existing.context, ...(existing.kubeconfig ? { kubeconfig: existing.kubeconfig } : {}) };
+export function kubeconfigTarget(
+  name: string,
+  existing: { readonly context: string; readonly kubeconfig?: string; readonly insecureSkipTLSVerify?: boolean; readonly insecureHTTP?: boolean },
+): Extract<ClusterTarget, { kind: 'kubeconfig' }> {
+  return {
+    kind: 'kubeconfig',
+    name,
+    context: existing.context,
+    ...(existing.kubeconfig ? { kubeconfig: existing.kubeconfig } : {}),
+    // What the spec accepts of the kubeconfig's transport; the worker refuses anything less safe unasked.
+    ...(existing.insecureSkipTLSVerify ? { insecureSkipTLSVerify: true } : {}),
+    ...(existing.insecureHTTP ? { insecureHTTP: true } : {}),
+  };
 }
 
-/** Names of a join, as kubefedctl picks them: member = its context, host = the federation name. */
+/**
+ * Names of a join, as kubefedctl picks them: member = its context, host = the federation name,
+ * with the plane's scope (what the join grants on the member).
+ */
 export function joinNames(spec: FederationSpec, cluster: ClusterSpec): JoinNames {
-  return { member: cluster.context, host: spec.name, namespace: spec.plane.namespace };
+  // NOTE: specs recorded before plane.scope existed have none; the providers read that as Cluster.
+  return { member: cluster.context, host: spec.name, namespace: spec.plane.namespace, ...(spec.plane.scope ? { scope: spec.plane.scope } : {}) };
+}
+
+/** The plane's scope; a spec recorded before scopes existed has none, and ran as Cluster. */
+export function planeScope(spec: FederationSpec): PlaneScope {
+  return spec.plane.scope ?? defaultPlaneScope;
 }
 
 /**

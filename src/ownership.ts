@@ -20,15 +20,36 @@ export const cloudLabelKeys = {
   federation: 'kfed-federation',
   /** `host` or `member`: members run no workloads of kfed's (the emulator then skips their scheduler). */
   role: 'kfed-role',
+  /**
+   * The id of the federate run that created the resource: a failed or cancelled run cleans up
+   * only what carries its own run id, never what an earlier run made.
+   */
+  createdBy: 'kfed-run',
 } as const;
 
-/** Resource labels of a zone or cluster kfed creates for `federation`. */
-export function cloudOwnerLabels(federation: string, role?: ClusterRole): Record<string, string> {
+/** Resource labels of a zone or cluster kfed creates for `federation` in run `createdBy`. */
+export function cloudOwnerLabels(federation: string, role?: ClusterRole, createdBy?: string): Record<string, string> {
   return {
     [cloudLabelKeys.managedBy]: managedByValue,
     ...(federation ? { [cloudLabelKeys.federation]: federation } : {}),
     ...(role ? { [cloudLabelKeys.role]: role } : {}),
+    ...(createdBy ? { [cloudLabelKeys.createdBy]: createdBy.toLowerCase() } : {}),
   };
+}
+
+/**
+ * Who owns a cloud resource, seen from `federation`: `this` (kfed made it for this federation),
+ * `other` (kfed made it for another federation, named in `federation`), `foreign` (not kfed's, or
+ * made by a kfed that did not record the federation: kfed cannot prove it is this one's).
+ */
+export type CloudOwnership = { readonly owner: 'this'; readonly createdBy?: string } | { readonly owner: 'other'; readonly federation: string } | { readonly owner: 'foreign' };
+
+export function cloudOwnership(labels: Readonly<Record<string, string>> | undefined, federation: string): CloudOwnership {
+  const of = cloudOwnerFederation(labels);
+  if (of === undefined || of === '') return { owner: 'foreign' };
+  if (of !== federation) return { owner: 'other', federation: of };
+  const createdBy = labels?.[cloudLabelKeys.createdBy];
+  return createdBy ? { owner: 'this', createdBy } : { owner: 'this' };
 }
 
 /** Whether kfed made this cloud resource (for any federation). */

@@ -2,7 +2,7 @@ import type { ActivityDeps } from './activities/index.js';
 import { gcpFromEnv } from './providers/gcp/config.js';
 import { KubeTargetConnector } from './providers/kube/connector.js';
 import { describeTarget } from './providers/kube/describe-target.js';
-import { kubeDnsConfig } from './providers/kube/dns-configmap.js';
+import { kubeDnsConfig } from './providers/kube/kube-dns/configmap.js';
 import { KubeFedPlane } from './providers/kube/kubefed-plane.js';
 import type { WorkerEnv } from './worker-env.js';
 
@@ -13,7 +13,7 @@ import type { WorkerEnv } from './worker-env.js';
  */
 export function createDepsFromEnv(env: WorkerEnv): ActivityDeps {
   const gcp = gcpFromEnv(env);
-  const kube = new KubeTargetConnector({ tokens: gcp.tokens });
+  const kube = new KubeTargetConnector({ tokens: gcp.tokens, env });
   return {
     dns: gcp.dns,
     gke: gcp.gke,

@@ -21,6 +21,9 @@ export const workerEnvVars = {
   KFED_DNS_ENDPOINT: 'Cloud DNS base URL override, e.g. http://127.0.0.1:8470/dns/v1 (the emulator)',
   KFED_GKE_ENDPOINT: 'GKE endpoint override; http://host:port means insecure gRPC (the emulator)',
   KFED_GCP_ACCESS_TOKEN_FILE: 'file holding a bearer token, read at each use, instead of ADC (the emulator writes one)',
+  KFED_PAYLOAD_KEY_FILE: 'payload encryption keys (<id>:<base64 32 bytes> per line; the first encrypts); unset: payloads are not encrypted',
+  KUBECONFIG: "the worker's own kubeconfig file(s), where existing clusters' contexts are read (default ~/.kube/config)",
+  KFED_KUBECONFIG_DIRS: 'directories (":"-separated) whose kubeconfig files a spec may name in existing.kubeconfig; no other file is read',
 } as const;
 
 export type WorkerEnvName = keyof typeof workerEnvVars;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
+import { dataConverterFromEnv } from './codec/from-env.js';
 import { temporalSettings } from './temporal-config.js';
 import { createDepsFromEnv } from './worker-deps.js';
 import { pickWorkerEnv, type WorkerEnv } from './worker-env.js';
@@ -32,8 +33,10 @@ export async function createKfedWorker(options: KfedWorkerOptions = {}): Promise
   const deps = options.deps ?? createDepsFromEnv(env);
   const bundlePath = env.KFED_WORKFLOW_BUNDLE;
   if (bundlePath && !existsSync(bundlePath)) throw new Error(`KFED_WORKFLOW_BUNDLE=${bundlePath} does not exist (build it with npm run build:workflows)`);
+  const dataConverter = dataConverterFromEnv(env);
   const worker = await Worker.create({
     connection,
+    ...(dataConverter ? { dataConverter } : {}),
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
     ...(bundlePath ? { workflowBundle: { code: readFileSync(bundlePath, 'utf8') } } : { workflowsPath }),

@@ -15,8 +15,12 @@
  *   sees DONE);
  * - plane, join c, kube-dns c (namespace + ConfigMap), verify c = the activity execution time in
  *   history (ActivityTaskStarted → ActivityTaskCompleted of the final attempt): these steps talk
- *   to the clusters' own kube-apiservers, whose latency is the substrate's.
- * critical path = max(zone, max_c cluster c) + plane + max_c join c + max_c dns c + max_c verify c,
+ *   to the clusters' own kube-apiservers, whose latency is the substrate's;
+ * - KubeFed Ready c = the wait for KubeFed's own health check to call member c Ready
+ *   (awaitMemberReady scheduled → completed): KubeFed's time, up to one health-check period;
+ * - canary = the canary's execution time (KubeFed propagating it and removing it again).
+ * critical path = max(zone, max_c cluster c) + plane + max_c join c + max_c dns c + max_c (verify c
+ * + KubeFed Ready c) + canary,
  * and P1 = (WorkflowExecutionCompleted − WorkflowExecutionStarted of the federate run) ÷ critical
  * path. What P1 measures beyond 1 is kfed + Temporal: task dispatch, child workflow starts,
  * workflow tasks between steps and poll granularity (a cluster is noticed up to one poll interval
@@ -25,8 +29,8 @@
 import type { CallLogEntry } from '../../src/emulator/index.js';
 import type { EmulatorState, OperationState } from '../../src/emulator/state.js';
 import type { FederationSpec } from '../../src/spec/types.js';
-import type { ActivityExecution, RunHistory } from './history.js';
-import { durationMs } from './specs.js';
+import type { ActivityExecution, RunHistory } from '../../suite/history.js';
+import { durationMs } from '../../suite/specs.js';
 
 export interface CriticalPath {
   readonly wallMs: number;
@@ -41,7 +45,16 @@ export interface CriticalPath {
     readonly joinMs: number;
     readonly dnsMs: number;
     readonly verifyMs: number;
+    /** The slowest member's wait for KubeFed to call it Ready. */
+    readonly kubeFedReadyMs: number;
+    readonly canaryMs: number;
   };
+  /**
+   * From the run's start to the canary seen on every member (the federation is usable), and the
+   * critical path up to the KubeFed wait (the infrastructure: zone, clusters, plane, joins,
+   * kube-dns, joined credentials). Undefined for runs without a canary.
+   */
+  readonly usable?: { readonly usableMs: number; readonly infrastructureMs: number };
 }
 
 interface ClusterInput {
@@ -106,10 +119,27 @@ export function criticalPath(spec: FederationSpec, parent: RunHistory, calls: re
   const joinMs = byCluster(['joinCluster'], (i) => i.member?.name);
   const dnsMs = byCluster(['ensureDefaultNamespace', 'applyDnsConfig'], (i) => i.target?.name);
   const verifyMs = byCluster(['verifyJoin'], (i) => i.names?.member);
+  const waits = new Map<string, number>();
+  for (const a of acts.filter((x) => x.type === 'awaitMemberReady' && x.closedAt !== undefined)) {
+    const input: ClusterInput = typeof a.input === 'object' && a.input !== null ? a.input : {};
+    waits.set(input.names?.member ?? '?', (a.closedAt ?? 0) - a.scheduledAt);
+  }
+  const kubeFedReadyMs = maxOf([...waits.values()]);
+  const canary = acts.find((a) => a.type === 'federateCanary');
+  const canaryMs = canary ? execMs(canary) : 0;
 
-  const criticalMs = Math.max(zoneMs, clusterMs) + planeMs + joinMs + dnsMs + verifyMs;
+  const infrastructureMs = Math.max(zoneMs, clusterMs) + planeMs + joinMs + dnsMs + verifyMs;
+  const criticalMs = infrastructureMs + kubeFedReadyMs + canaryMs;
   const wallMs = to - from;
-  return { wallMs, criticalMs, ratio: wallMs / criticalMs, parts: { zoneMs, clusterMs, provisioningMs, planeMs, joinMs, dnsMs, verifyMs } };
+  const propagatedMs = (canary?.result as { propagatedMs?: number } | undefined)?.propagatedMs;
+  const usable = canary?.startedAt !== undefined && propagatedMs !== undefined ? { usableMs: canary.startedAt + propagatedMs - from, infrastructureMs } : undefined;
+  return {
+    wallMs,
+    criticalMs,
+    ratio: wallMs / criticalMs,
+    parts: { zoneMs, clusterMs, provisioningMs, planeMs, joinMs, dnsMs, verifyMs, kubeFedReadyMs, canaryMs },
+    ...(usable ? { usable } : {}),
+  };
 }
 
 /**

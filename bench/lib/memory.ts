@@ -37,12 +37,14 @@ export interface MemorySample {
   readonly byKind: Readonly<Record<string, number>>;
   /** Machine-wide memory in use (MemTotal − MemAvailable), MiB. */
   readonly machineUsedMiB: number;
+  /** RSS of each KubeFed controller-manager process (the real controller the pods run), MiB, largest first. */
+  readonly controllersMiB: readonly number[];
 }
 
 function kindOf(cmd: string): string {
   const exe = cmd.split(' ')[0] ?? '';
   const base = exe.split('/').pop() ?? exe;
-  if (base === 'node') return cmd.includes('worker.ts') ? 'worker' : cmd.includes('client.ts') ? 'cli' : 'node';
+  if (base === 'node') return cmd.includes('worker.ts') ? 'worker' : cmd.includes('cli/main.ts') ? 'cli' : 'node';
   return base;
 }
 
@@ -74,13 +76,19 @@ export function sampleMemory(dir: string, root = process.pid): MemorySample {
   const byKind: Record<string, number> = {};
   for (const p of mine) byKind[kindOf(p.cmd)] = (byKind[kindOf(p.cmd)] ?? 0) + 1;
   const rssKiB = mine.reduce((sum, p) => sum + p.rssKiB, 0);
-  return { rssMiB: Math.round(rssKiB / 1024), processes: mine.length, byKind, machineUsedMiB: machineUsedMiB() };
+  const controllersMiB = mine
+    .filter((p) => kindOf(p.cmd) === 'kubefed-controller-manager')
+    .map((p) => Math.round(p.rssKiB / 1024))
+    .sort((a, b) => b - a);
+  return { rssMiB: Math.round(rssKiB / 1024), processes: mine.length, byKind, machineUsedMiB: machineUsedMiB(), controllersMiB };
 }
 
 /** Samples every `intervalMs` until stopped; keeps the sample with the highest RSS sum. */
 export class MemoryPeak {
   private peak: MemorySample | undefined;
   private peakMachine = 0;
+  /** The largest RSS seen of any one KubeFed controller process, MiB. */
+  private peakController = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -97,11 +105,12 @@ export class MemoryPeak {
     const s = sampleMemory(this.dir);
     if (!this.peak || s.rssMiB > this.peak.rssMiB) this.peak = s;
     this.peakMachine = Math.max(this.peakMachine, s.machineUsedMiB);
+    this.peakController = Math.max(this.peakController, ...s.controllersMiB, 0);
   }
 
-  stop(): { peak: MemorySample | undefined; machinePeakMiB: number } {
+  stop(): { peak: MemorySample | undefined; machinePeakMiB: number; controllerPeakMiB: number } {
     clearInterval(this.timer);
     this.sample();
-    return { peak: this.peak, machinePeakMiB: this.peakMachine };
+    return { peak: this.peak, machinePeakMiB: this.peakMachine, controllerPeakMiB: this.peakController };
   }
 }

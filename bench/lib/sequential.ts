@@ -1,10 +1,11 @@
 /**
- * The baseline of P2: the same activity functions (`createActivities(deps)` with the deps a
- * worker builds from the environment, `createDepsFromEnv` of src/worker-deps.ts) called one after another without
- * Temporal, as the seed's script did it: each cluster created and waited for in turn, then the
- * zone, the plane, each join, each kube-dns change, each verification. Polls and retries follow
- * the workflows' policies (poll every `spec.pollInterval`; transient errors after 1 s doubling to
- * 30 s; non-retryable failures stop the run).
+ * The baseline of the speed-up figures: the same activity functions (`createActivities(deps)`
+ * with the deps a worker builds from the environment, `createDepsFromEnv` of
+ * src/worker-deps.ts) called one after another without Temporal, as a plain script would: each
+ * cluster created and waited for in turn, then the zone, the plane, each join, each kube-dns
+ * change, each verification. Polls and retries follow the workflows' policies (poll every
+ * `spec.pollInterval`; transient errors after 1 s doubling to 30 s; non-retryable failures stop
+ * the run).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
@@ -14,7 +15,18 @@ import type { FederationSpec } from '../../src/spec/types.js';
 import { createDepsFromEnv } from '../../src/worker-deps.js';
 import { pickWorkerEnv } from '../../src/worker-env.js';
 import { nonRetryableErrorTypes } from '../../src/contract.js';
-import { durationMs } from './specs.js';
+import type { Lab } from '../../suite/lab.js';
+import { cleanUp } from '../../suite/leftovers.js';
+import type { Log } from '../../suite/log.js';
+import { durationMs } from '../../suite/specs.js';
+
+/** The substrate under the run broke (a backing cluster lost a process): the run is lost, not failed. */
+class SubstrateBroke extends Error {
+  override name = 'SubstrateBroke';
+  constructor(why: string, cause: unknown) {
+    super(`substrate: ${why}`, { cause });
+  }
+}
 
 const pollTypes = new Set(['OperationPending', 'ClusterNotReady', 'ClusterNotGone']);
 
@@ -28,7 +40,7 @@ async function retrying<T>(fn: () => Promise<T>, pollMs: number, deadline: numbe
       if (err instanceof ApplicationFailure && (err.nonRetryable || nonRetryableErrorTypes.includes(err.type ?? ''))) throw err;
       if (Date.now() > deadline) throw err;
       const why = broken();
-      if (why) throw new Error(`substrate: ${why}`, { cause: err });
+      if (why) throw new SubstrateBroke(why, err);
       if (err instanceof ApplicationFailure && pollTypes.has(err.type ?? '')) {
         await sleep(pollMs);
         continue;
@@ -81,5 +93,20 @@ export async function federateSequentially(env: Readonly<Record<string, string>>
     // The GKE provider holds a gRPC channel; close it when the provider can.
     const gke: object = deps.gke;
     if ('close' in gke && typeof gke.close === 'function') await (gke.close as () => Promise<void>).call(gke);
+  }
+}
+
+/** The sequential baseline of one spec in the lab's environment, then its teardown. */
+export async function measureSequential(lab: Lab, spec: FederationSpec, log: Log, timeoutMs: number): Promise<{ ms?: number; reason?: string; lost?: boolean }> {
+  try {
+    const broken = (): string | undefined => lab.unhealthyBacking(true).join('; ') || undefined;
+    return { ms: await federateSequentially(lab.h.env(), spec, timeoutMs, broken) };
+  } catch (err) {
+    const sick = lab.unhealthyBacking();
+    const reason = `sequential failed: ${err instanceof Error ? err.message : String(err)}${sick.length ? `; substrate: ${sick.join('; ')}` : ''}`;
+    log(`  ${spec.name}: ${reason}`);
+    return { reason, lost: err instanceof SubstrateBroke };
+  } finally {
+    await cleanUp(lab, spec, log);
   }
 }

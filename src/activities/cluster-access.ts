@@ -5,6 +5,8 @@ import type { ClusterEndpoint } from '../domain.js';
 export interface ClusterAccess extends ClusterEndpoint {
   /** SHA-256 of the CA certificate (DER), hex with colons, for people to compare. */
   readonly caFingerprint: string;
+  /** Set when the cluster is reached without verified TLS, as the spec accepted (e.g. "TLS verification disabled for this cluster"). */
+  readonly transportWarning?: string;
 }
 
 /** SHA-256 of a base64 PEM certificate's DER bytes, as `AB:CD:…`; '' without a certificate. */
@@ -16,7 +18,7 @@ export function fingerprint(caBase64: string): string {
   return createHash('sha256').update(der).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
 }
 
-/** The endpoint with its fingerprint. */
-export function withFingerprint(access: ClusterEndpoint): ClusterAccess {
+/** The endpoint with its fingerprint (and its transport warning, when it has one). */
+export function withFingerprint(access: ClusterEndpoint & { readonly transportWarning?: string }): ClusterAccess {
   return { ...access, caFingerprint: fingerprint(access.caCertificate) };
 }

@@ -14,8 +14,11 @@ export interface ClusterDnsConfig {
 
 /** Reading an existing cluster through the worker's kubeconfig (src/providers/kube). */
 export interface ExistingClusters {
-  /** Endpoint and base64 CA of a reachable cluster; no credentials. */
-  describe(target: ClusterTarget): Promise<{ readonly endpoint: string; readonly caCertificate: string }>;
+  /**
+   * Endpoint and base64 CA of a reachable cluster; no credentials. `transportWarning` when the
+   * spec accepted a kubeconfig without verified TLS (plans and steps show it).
+   */
+  describe(target: ClusterTarget): Promise<{ readonly endpoint: string; readonly caCertificate: string; readonly transportWarning?: string }>;
 }
 
 /** Everything the activities touch, injected by the worker (Google or emulator endpoints alike). */

@@ -15,17 +15,20 @@ export async function callProvider<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof ProviderError) {
-      throw ApplicationFailure.create({
-        message: err.message,
-        type: err.name,
-        // NotFound is retryable here: right after a create, a read may not see the resource yet.
-        nonRetryable: !err.retryable && !(err instanceof NotFoundError),
-        details: [{ resource: err.resource, hint: err.hint ?? null }],
-      });
-    }
+    if (err instanceof ProviderError) throw asFailure(err);
     throw err;
   }
+}
+
+/** A provider error as a Temporal failure: its type, message and hint, never its SDK cause. */
+export function asFailure(err: ProviderError): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: err.message,
+    type: err.name,
+    // NotFound is retryable here: right after a create, a read may not see the resource yet.
+    nonRetryable: !err.retryable && !(err instanceof NotFoundError),
+    details: [{ resource: err.resource, hint: err.hint ?? null }],
+  });
 }
 
 /**

@@ -3,18 +3,20 @@
  * functions, so the rules are unit tested without any server.
  */
 import { isFailedStatus } from '../domain.js';
-import { cloudManagedByKfed, cloudOwnerFederation } from '../ownership.js';
+import { cloudManagedByKfed, cloudOwnership } from '../ownership.js';
 import type { ClusterInfo, ZoneInfo } from '../providers/gcp/types.js';
 import type { PlanItem } from '../providers/types.js';
 import type { ClusterSpec } from '../spec/types.js';
 
-export function planZone(zone: ZoneInfo | undefined, name: string, domain: string): PlanItem {
+export function planZone(zone: ZoneInfo | undefined, name: string, domain: string, federation?: string): PlanItem {
   const resource = `zone ${name}`;
   if (!zone) return { resource, action: 'create', reason: `no zone ${name}; a zone for ${domain} will be created` };
   if (zone.dnsName !== domain.toLowerCase()) {
     return { resource, action: 'conflict', reason: `zone ${name} exists for ${zone.dnsName}, the spec asks for ${domain}; pick another spec.dns.zone or delete that zone` };
   }
-  if (!cloudManagedByKfed(zone.labels)) return { resource, action: 'adopt', reason: `zone ${name} for ${domain} exists without kfed's label; it will be used and never deleted` };
+  const owner = federation ? cloudOwnership(zone.labels, federation) : undefined;
+  if (owner?.owner === 'other') return { resource, action: 'conflict', reason: `zone ${name} belongs to kfed federation ${owner.federation}; choose another spec.dns.zone` };
+  if (!cloudManagedByKfed(zone.labels) || owner?.owner === 'foreign') return { resource, action: 'adopt', reason: `zone ${name} for ${domain} exists without this federation's labels; it will be used and never deleted` };
   return { resource, action: 'unchanged', reason: `zone ${name} for ${domain} exists (created by kfed)` };
 }
 
@@ -29,9 +31,25 @@ export function planCreatedCluster(info: ClusterInfo | undefined, cluster: Clust
   if (!cloudManagedByKfed(info.labels)) {
     return { resource, action: 'adopt', reason: `exists (${info.status}) without kfed's labels; it will be joined and never deleted` };
   }
-  const of = cloudOwnerFederation(info.labels);
-  if (of && of !== federation) return { resource, action: 'adopt', reason: `exists (${info.status}), created by kfed for federation ${of}` };
+  const owner = cloudOwnership(info.labels, federation);
+  if (owner.owner === 'other') return { resource, action: 'conflict', reason: `exists (${info.status}), created by kfed for federation ${owner.federation}; give this cluster another name` };
+  const drift = sizeDrift(info, cluster);
+  if (drift) return { resource, action: 'update', reason: `exists (${info.status}), created by kfed for this federation; ${drift}` };
   return { resource, action: 'unchanged', reason: `exists (${info.status}), created by kfed for this federation` };
+}
+
+/**
+ * How a created cluster differs from its spec in what kfed does not change in place, in words;
+ * undefined when it does not. GKE cannot change an existing node pool's machine type, and kfed
+ * does not resize clusters: the run leaves both as they are and says so.
+ */
+export function sizeDrift(info: ClusterInfo, cluster: ClusterSpec): string | undefined {
+  const parts: string[] = [];
+  if (info.machineTypes.length > 0 && !info.machineTypes.includes(cluster.machineType)) {
+    parts.push(`machine type ${info.machineTypes.join(', ')}, the spec asks ${cluster.machineType}: GKE cannot change an existing node pool's machine type, so kfed leaves it (recreate the cluster to change it)`);
+  }
+  if (info.nodes > 0 && info.nodes !== cluster.nodes) parts.push(`${info.nodes} node(s), the spec asks ${cluster.nodes}: kfed does not resize clusters in place (gcloud container clusters resize)`);
+  return parts.length ? parts.join('; ') : undefined;
 }
 
 /** An existing GKE cluster named in the spec: it must be there and healthy. */

@@ -1,6 +1,6 @@
 /** The read-only activities of `kfed plan`: lookups only, never a write. */
 import { gkeTarget, kubeconfigTarget, servesApi } from '../domain.js';
-import type { JoinNames } from '../providers/kube/types.js';
+import type { JoinNames, PlaneScope } from '../providers/kube/types.js';
 import type { ClusterTarget, PlanItem } from '../providers/types.js';
 import type { ClusterSpec } from '../spec/types.js';
 import type { ActivityDeps } from './deps.js';
@@ -11,8 +11,8 @@ export function planActivities(deps: ActivityDeps) {
   const connect = (target: ClusterTarget) => callProvider(() => deps.kube.connect(target));
 
   return {
-    async planZone(input: { project: string; zone: string; domain: string }): Promise<PlanItem> {
-      return planZone(await callProvider(() => deps.dns.getZone(input.project, input.zone)), input.zone, input.domain);
+    async planZone(input: { project: string; zone: string; domain: string; federation?: string }): Promise<PlanItem> {
+      return planZone(await callProvider(() => deps.dns.getZone(input.project, input.zone)), input.zone, input.domain, input.federation);
     },
 
     /** The cluster's plan line, and how to reach it now when it already serves its API. */
@@ -23,7 +23,8 @@ export function planActivities(deps: ActivityDeps) {
         const target = kubeconfigTarget(cluster.name, existing);
         try {
           const access = await deps.existing.describe(target);
-          return { item: { resource: `cluster ${cluster.name}`, action: 'adopt', reason: `existing cluster at ${access.endpoint} (context ${existing.context}); it will be joined and never deleted` }, target };
+          const warning = access.transportWarning ? `; WARNING: ${access.transportWarning}` : '';
+          return { item: { resource: `cluster ${cluster.name}`, action: 'adopt', reason: `existing cluster at ${access.endpoint} (context ${existing.context}); it will be joined and never deleted${warning}` }, target };
         } catch (err) {
           const reason = err instanceof Error ? err.message : String(err);
           return { item: { resource: `cluster ${cluster.name}`, action: 'conflict', reason } };
@@ -39,8 +40,8 @@ export function planActivities(deps: ActivityDeps) {
       return { item, target: gkeTarget(cluster.name, access) };
     },
 
-    async planPlane(input: { host: ClusterTarget; namespace: string }): Promise<PlanItem[]> {
-      return callProvider(() => deps.plane.planInit(input.host, { namespace: input.namespace }));
+    async planPlane(input: { host: ClusterTarget; namespace: string; scope?: PlaneScope }): Promise<PlanItem[]> {
+      return callProvider(() => deps.plane.planInit(input.host, { namespace: input.namespace, ...(input.scope ? { scope: input.scope } : {}) }));
     },
 
     async planJoin(input: { host: ClusterTarget; member: ClusterTarget; names: JoinNames }): Promise<PlanItem> {

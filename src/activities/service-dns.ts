@@ -3,7 +3,7 @@
  * federation's records, and the check that a zone holds nothing kfed did not write.
  */
 import { zoneNotEmptyError, zoneOwnership } from '../providers/gcp/record-registry.js';
-import { cloudManagedByKfed } from '../ownership.js';
+import { cloudOwnership } from '../ownership.js';
 import { observeServices } from '../providers/kube/services.js';
 import { applyServiceRecords } from '../service-dns/apply.js';
 import { syncPass, type SyncPassInput } from '../service-dns/sync-pass.js';
@@ -33,14 +33,16 @@ export function serviceDnsActivities(deps: Pick<ActivityDeps, 'dns' | 'kube'>) {
 
     /**
      * Before a teardown deletes anything: fails (ZoneNotEmptyError, not retried) when the zone it
-     * would delete holds records kfed did not write, unless told to delete them too. A zone kfed
-     * did not create is never deleted, so its records are no reason to stop.
+     * would delete holds records kfed did not write, unless told to delete them too. A zone the
+     * teardown keeps (not this federation's, or, for `onlyCreatedBy`, not made by that run) is
+     * never deleted, so its records are no reason to stop.
      */
-    async checkZoneDeletable(input: ZoneRecordsInput & { readonly deleteForeignRecords: boolean }) {
+    async checkZoneDeletable(input: ZoneRecordsInput & { readonly deleteForeignRecords: boolean; readonly onlyCreatedBy?: string }) {
       return callProvider(async () => {
         const zone = await deps.dns.getZone(input.project, input.zone);
         if (!zone) return { zone: 'absent' as const, owned: 0, foreign: 0 };
-        if (!cloudManagedByKfed(zone.labels)) return { zone: 'kept' as const, owned: 0, foreign: 0 };
+        const owner = cloudOwnership(zone.labels, input.federation);
+        if (owner.owner !== 'this' || (input.onlyCreatedBy && owner.createdBy !== input.onlyCreatedBy.toLowerCase())) return { zone: 'kept' as const, owned: 0, foreign: 0 };
         const rrsets = (await deps.dns.listRecordSets(input.project, input.zone)) ?? [];
         const { owned, foreign } = zoneOwnership(rrsets, zone.dnsName, input.federation);
         if (foreign.length > 0 && !input.deleteForeignRecords) {

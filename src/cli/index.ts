@@ -1,4 +1,5 @@
 import { readLocalState, localEnv } from '../local/state.js';
+import { shown } from '../spec/quote.js';
 import { ExitCode, ExitError, InternalError, UsageError } from './errors.js';
 
 interface Command {
@@ -13,6 +14,7 @@ const commands: Record<string, Command> = {
   watch: { summary: 'live progress of a run until it ends', load: () => import('./commands/watch.js') },
   down: { summary: 'tear a federation down (works on partial state)', load: () => import('./commands/down.js') },
   cancel: { summary: 'cancel the open run of a federation', load: () => import('./commands/cancel.js') },
+  rotate: { summary: 'rotate the member credentials KubeFed holds (new tokens, then old ones revoked)', load: () => import('./commands/rotate.js') },
   plan: { summary: 'read-only: what up would create, adopt, change or conflict on', load: () => import('./commands/plan.js') },
   validate: { summary: 'check a spec offline; exit 2 with every problem', load: () => import('./commands/validate.js') },
   kubeconfig: { summary: 'write kube contexts for a federation\'s clusters', load: () => import('./commands/kubeconfig.js') },
@@ -33,7 +35,7 @@ ${Object.entries(commands)
 
 Run \`kfed <command> --help\` for a command's flags.
 
-Exit codes: 0 ok · 1 the run failed · 2 bad input · 3 Temporal unreachable
+Exit codes: 0 ok · 1 the run failed · 2 bad input · 3 Temporal unreachable · 130 interrupted
 
 Environment:
   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE
@@ -54,9 +56,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log('kfed 0.1.0');
     return ExitCode.Ok;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    console.error(`kfed: unknown command "${name}"\n\n${usage}`);
+    console.error(`kfed: unknown command ${shown(name, 40)}\n\n${usage}`);
     return ExitCode.BadInput;
   }
   // The local environment (npm start) is the default target when nothing else is configured.
@@ -85,6 +87,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`kfed: internal error: ${err.message}\nThis is a bug in kfed; please report it with the command you ran.`);
       return ExitCode.RunFailed;
     }
+    // Anything else is unexpected: the stack is what a bug report needs.
     console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     // The SDK's own messages ("Failed to start Workflow") keep the server's reason in the cause.
     let cause: unknown = err instanceof Error ? err.cause : undefined;

@@ -66,3 +66,9 @@ export function mergeKubeconfig(existing: KubeconfigDocument, fresh: KubeconfigD
     'current-context': existing['current-context'] ?? fresh['current-context'],
   };
 }
+
+/** Names of `fresh`'s contexts that `existing` already has: the ones a merge replaces. */
+export function replacedContexts(existing: KubeconfigDocument | undefined, fresh: KubeconfigDocument): string[] {
+  const had = new Set((existing?.contexts ?? []).map((c) => c.name));
+  return fresh.contexts.map((c) => c.name).filter((name) => had.has(name));
+}

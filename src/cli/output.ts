@@ -1,12 +1,19 @@
 /** Small terminal output helpers shared by the commands. */
+import { quote } from '../spec/quote.js';
+import { UsageError } from './errors.js';
 
 /** Output format chosen with `-o`. */
 export type OutputFormat = 'table' | 'json';
 
+/** The values `-o` takes (`wide` is kubectl's habit; kfed's tables are already wide). */
+const outputFormats: Record<string, OutputFormat> = { table: 'table', wide: 'table', json: 'json' };
+
+/** The `-o` value as a format; anything else is a usage error (exit 2) naming the allowed values. */
 export function parseOutputFormat(value: string | undefined): OutputFormat {
-  if (value === undefined || value === 'table' || value === 'wide') return 'table';
-  if (value === 'json') return 'json';
-  throw new Error(`unknown output format "${value}" (use -o json or -o table)`);
+  if (value === undefined) return 'table';
+  const format = Object.hasOwn(outputFormats, value) ? outputFormats[value] : undefined;
+  if (!format) throw new UsageError(`unknown output format ${quote(value, 40)} for -o (allowed: ${Object.keys(outputFormats).join(', ')})`);
+  return format;
 }
 
 /** Left-aligned columns like kubectl: header row, then one row per item. */

@@ -11,7 +11,23 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { failureInfo, progressQuery, runMemo, serviceDnsStatusQuery, workflowIds, workflowTypes, type FailureInfo, type FederationPlan, type FederationSummary, type TeardownOptions, type TeardownSummary } from '../contract.js';
+import {
+  failureInfo,
+  legacyWorkflowIds,
+  progressQuery,
+  runMemo,
+  serviceDnsStatusQuery,
+  workflowIds,
+  workflowTypes,
+  type FailureInfo,
+  type FederateOptions,
+  type FederationHealth,
+  type FederationPlan,
+  type FederationSummary,
+  type RotationSummary,
+  type TeardownOptions,
+  type TeardownSummary,
+} from '../contract.js';
 import type { ServiceDnsStatus } from '../service-dns/sync-model.js';
 import type { FederationSpec } from '../spec/types.js';
 import type { FederationProgress } from '../workflows/progress.js';
@@ -54,26 +70,37 @@ async function start<T>(client: Client, workflowId: string, type: string, option
 }
 
 /**
- * Starts `federate` for the spec, or joins its open run: never two runs of one federation, so a
- * second `kfed up` attaches.
+ * The workflow arguments of a federate or plan run: the spec, then the options only when one is
+ * set, so a run without options starts exactly as runs did before the workflows took them.
  */
-export function startFederate(client: Client, taskQueue: string, spec: FederationSpec): Promise<StartedRun<FederationSummary>> {
+function runArgs(spec: FederationSpec, options: FederateOptions): [FederationSpec] | [FederationSpec, FederateOptions] {
+  return options.prune ? [spec, { prune: true }] : [spec];
+}
+
+/**
+ * Starts `federate` for the spec, or joins its open run: never two runs of one federation, so a
+ * second `kfed up` attaches (and the open run keeps the options it was started with).
+ */
+export function startFederate(client: Client, taskQueue: string, spec: FederationSpec, options: FederateOptions = {}): Promise<StartedRun<FederationSummary>> {
   return start(client, workflowIds.federation(spec.name), workflowTypes.federate, {
     taskQueue,
-    args: [spec],
+    args: runArgs(spec, options),
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    staticSummary: `federate ${spec.name}: ${spec.clusters.length} cluster(s) in ${spec.project}`,
+    staticSummary: `federate ${spec.name}: ${spec.clusters.length} cluster(s) in ${spec.project}${options.prune ? '; deletes clusters the spec dropped (--prune)' : ''}`,
     staticDetails: spec.clusters.map((c) => `- ${c.name} (${c.context}) in ${c.location}${c.name === spec.host ? ' — host' : ''}`).join('\n'),
     memo: runMemo(spec.name, workflowTypes.federate),
   });
 }
 
-/** Starts `teardown` for the spec, or joins its open run; `options` say what it may delete beyond kfed's own. */
+/**
+ * Starts `teardown` for the spec, or joins its open run; `options` say what it may delete beyond
+ * kfed's own. Without options it starts with the spec alone, as teardowns did before they took them.
+ */
 export function startTeardown(client: Client, taskQueue: string, spec: FederationSpec, options: TeardownOptions = {}): Promise<StartedRun<TeardownSummary>> {
   return start(client, workflowIds.teardown(spec.name), workflowTypes.teardown, {
     taskQueue,
-    args: [spec, options],
+    args: Object.keys(options).length > 0 ? [spec, options] : [spec],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     staticSummary: `teardown ${spec.name}`,
@@ -82,20 +109,63 @@ export function startTeardown(client: Client, taskQueue: string, spec: Federatio
 }
 
 /**
+ * Starts `rotateCredentials` for the spec, or joins its open run: never two rotations of one
+ * federation at once (each would revoke the other's new tokens).
+ */
+export function startRotate(client: Client, taskQueue: string, spec: FederationSpec): Promise<StartedRun<RotationSummary>> {
+  return start(client, workflowIds.rotate(spec.name), workflowTypes.rotateCredentials, {
+    taskQueue,
+    args: [spec],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    staticSummary: `rotate the member credentials of ${spec.name} (${spec.clusters.length} member(s))`,
+    memo: runMemo(spec.name, workflowTypes.rotateCredentials),
+  });
+}
+
+/**
  * Starts a read-only `plan`. A newer plan replaces an older one still open (e.g. stuck on a
  * worker of an old version) instead of waiting for it; the execution timeout closes a plan no
  * worker picks up, so none is left open behind a client that gave up.
  */
-export function startPlan(client: Client, taskQueue: string, spec: FederationSpec, timeoutMs: number): Promise<StartedRun<FederationPlan>> {
+export function startPlan(client: Client, taskQueue: string, spec: FederationSpec, timeoutMs: number, options: FederateOptions = {}): Promise<StartedRun<FederationPlan>> {
   return start(client, workflowIds.plan(spec.name), workflowTypes.plan, {
+    taskQueue,
+    args: runArgs(spec, options),
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    workflowExecutionTimeout: timeoutMs,
+    staticSummary: `plan ${spec.name} (read-only${options.prune ? ', --prune' : ''})`,
+    memo: runMemo(spec.name, workflowTypes.plan),
+  });
+}
+
+/**
+ * Reads the federation's live health on a worker (the `health` workflow). Like a plan, a newer
+ * read replaces an older one still open, and one no worker picks up closes after `timeoutMs`.
+ */
+export function startHealth(client: Client, taskQueue: string, spec: FederationSpec, timeoutMs: number): Promise<StartedRun<FederationHealth>> {
+  return start(client, workflowIds.health(spec.name), workflowTypes.health, {
     taskQueue,
     args: [spec],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     workflowExecutionTimeout: timeoutMs,
-    staticSummary: `plan ${spec.name} (read-only)`,
-    memo: runMemo(spec.name, workflowTypes.plan),
+    staticSummary: `health of ${spec.name} (read-only)`,
+    memo: runMemo(spec.name, workflowTypes.health),
   });
+}
+
+/**
+ * The handle of a federation's federate or teardown run: under the current id, or — when no run
+ * exists there — under the id runs had before (see legacyWorkflowIds), so a federation built by
+ * an older kfed is still found. The current id's handle when neither exists.
+ */
+export async function findRun(client: Client, name: string, kind: 'federation' | 'teardown'): Promise<WorkflowHandle> {
+  const current = client.workflow.getHandle(workflowIds[kind](name));
+  if (await current.describe().then(() => true, () => false)) return current;
+  const legacy = client.workflow.getHandle(legacyWorkflowIds[kind](name));
+  return (await legacy.describe().then(() => true, () => false)) ? legacy : current;
 }
 
 /** The progress of a run, or undefined when no worker can answer the query right now. */
@@ -139,11 +209,20 @@ export async function followRun<T>(handle: WorkflowHandle, onProgress?: (progres
   return runOutcome<T>(handle, progress);
 }
 
+/** A federation's service-DNS sync: its workflow, that workflow's state, and what it answered. */
+export interface ServiceDnsSync {
+  readonly workflowId: string;
+  /** The workflow's execution status (RUNNING, COMPLETED, ...). */
+  readonly state: string;
+  /** Absent when no worker answered the query. */
+  readonly status?: ServiceDnsStatus;
+}
+
 /**
  * The federation's service-DNS sync as it answers now (phase, passes, its records, the last
  * sync), or undefined when there is none or no worker can answer.
  */
-export async function queryServiceDns(client: Client, federation: string): Promise<{ readonly workflowId: string; readonly state: string; readonly status?: ServiceDnsStatus } | undefined> {
+export async function queryServiceDns(client: Client, federation: string): Promise<ServiceDnsSync | undefined> {
   const handle = client.workflow.getHandle(workflowIds.serviceDns(federation));
   const description = await handle.describe().catch(() => undefined);
   if (!description) return undefined;

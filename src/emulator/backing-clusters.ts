@@ -2,8 +2,21 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { exec } from '../local/exec.js';
 import type { LocalCluster as LocalClusterType, LocalClusterInfo, LocalClusterOptions } from '../local/local-cluster.js';
+import type { RunningContainer } from '../local/pod-runner.js';
 import type { Toolchain } from '../local/tools.js';
 import { waitFor } from '../local/wait.js';
+
+/** Options of {@link BackingClusters} beyond where they live and who may call them. */
+export interface BackingClustersOptions {
+  /**
+   * Run the real processes of the backing clusters' pods (e.g. the KubeFed controller-manager)
+   * while this emulator runs, logging under `<podLogsDir>/<cluster>/`. See src/local/pod-runner.ts.
+   * @default off: kwok only simulates every pod
+   */
+  readonly podLogsDir?: string;
+  /** Lifecycle lines of the pod runners. @default silent */
+  readonly log?: (line: string) => void;
+}
 
 /** What an emulated GKE cluster needs from its backing cluster. */
 export interface BackingSpec {
@@ -36,6 +49,7 @@ export class BackingClusters {
     private readonly workdir: string,
     private readonly toolchain: () => Promise<Toolchain>,
     private readonly accessToken: string,
+    private readonly settings: BackingClustersOptions = {},
   ) {}
 
   /**
@@ -47,7 +61,8 @@ export class BackingClusters {
     const LocalCluster = await localCluster();
     if (LocalCluster.exists(spec.name, this.workdir)) {
       try {
-        const cluster = LocalCluster.attach(spec.name, options);
+        // The object in use, if any: a second one would run a second set of pod processes.
+        const cluster = this.live.get(spec.name) ?? LocalCluster.attach(spec.name, options);
         if (!(await cluster.isReady())) {
           await cluster.start();
           await waitFor(`backing cluster ${spec.name}`, () => cluster.isReady(), { timeoutMs: 120_000, intervalMs: 500 });
@@ -58,6 +73,7 @@ export class BackingClusters {
         await this.delete(spec.name);
       }
     }
+    await this.live.get(spec.name)?.stopPods();
     const cluster = await LocalCluster.create(spec.name, options);
     this.live.set(spec.name, cluster);
     return cluster.info;
@@ -100,9 +116,27 @@ export class BackingClusters {
     }
   }
 
+  /**
+   * Lets go of every cluster in use, as the emulator must when it stops: their pod processes
+   * stop, the clusters keep running, and the next {@link ensureRunning} (the next emulator's)
+   * runs the pods again.
+   */
+  async release(): Promise<void> {
+    const clusters = [...this.live.values()];
+    this.live.clear();
+    await Promise.all(clusters.map((cluster) => cluster.stopPods()));
+  }
+
+  /** The pod processes run for a cluster in use (none without {@link BackingClustersOptions.podLogsDir}). */
+  podContainers(name: string): RunningContainer[] {
+    return this.live.get(name)?.podRunner?.containers() ?? [];
+  }
+
   /** Stops and removes the cluster; absent is fine. */
   async delete(name: string): Promise<void> {
+    const live = this.live.get(name);
     this.live.delete(name);
+    await live?.stopPods();
     await this.restarting.get(name);
     const dir = join(this.workdir, 'clusters', name);
     if (!existsSync(dir)) return;
@@ -132,6 +166,9 @@ export class BackingClusters {
       scheduler: spec.scheduler,
       staticTokens: [{ token: this.accessToken, user: 'kfed-emulator', groups: ['system:masters'] }],
       deleteOnExit: false,
+      ...(this.settings.podLogsDir !== undefined
+        ? { runPods: { logsDir: this.settings.podLogsDir, ...(this.settings.log ? { log: this.settings.log } : {}) } }
+        : {}),
     };
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { freePort } from '../local/ports.js';
 import { ensureTools, versions, type Toolchain } from '../local/tools.js';
 import { gcpEnvVars } from '../providers/gcp/env-vars.js';
-import { AdminHttpApi, adminBasePath } from './admin-http.js';
+import { AdminHttpApi, adminBasePath, type ClusterHealth } from './admin-http.js';
 import { loadOrCreateToken } from './auth.js';
 import { BackingClusters } from './backing-clusters.js';
 import { CallLog, type CallLogEntry } from './call-log.js';
@@ -48,6 +48,18 @@ export interface EmulatorOptions {
   readonly faults?: FaultConfig;
   /** Projects that exist; others answer NOT_FOUND. @default every project exists */
   readonly projects?: readonly string[];
+  /**
+   * Clusters created with this resource label get no kube-scheduler in their backing cluster,
+   * saving a process per cluster that runs no workloads (kfed passes its member role label).
+   * @default every cluster runs one
+   */
+  readonly unscheduledLabel?: { readonly key: string; readonly value: string };
+  /**
+   * Run the programs of known images (the KubeFed controller-manager) for the pods of every
+   * cluster, as GKE's nodes would, logging under `<podLogsDir>/<cluster>/`.
+   * @default none run (kwok only simulates pods)
+   */
+  readonly podLogsDir?: string;
   /** Lifecycle lines (cluster created, running, deleted). @default silent */
   readonly log?: (line: string) => void;
 }
@@ -88,6 +100,8 @@ export interface Emulator {
   readonly faults: FaultControl;
   /** Stops serving and saves the state; backing clusters keep running for the next start. */
   stop(): Promise<void>;
+  /** Marks a RUNNING cluster DEGRADED (it keeps serving its API), or back to RUNNING; as `PUT /emulator/v1/cluster-health`. */
+  setClusterHealth(health: ClusterHealth): void;
   /** Deletes every backing cluster and forgets all GKE clusters (zones stay). */
   deleteAllClusters(): Promise<void>;
   /** {@link deleteAllClusters} then {@link stop}: leaves no processes behind. */
@@ -121,7 +135,10 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
   const tokenFile = join(options.stateDir, 'access-token');
   const accessToken = loadOrCreateToken(tokenFile);
   let toolchain: Promise<Toolchain> | undefined = options.toolchain ? Promise.resolve(options.toolchain) : undefined;
-  const backing = new BackingClusters(join(options.stateDir, 'kwok'), () => (toolchain ??= ensureTools({ build: false })), accessToken);
+  const backing = new BackingClusters(join(options.stateDir, 'kwok'), () => (toolchain ??= ensureTools({ build: false })), accessToken, {
+    ...(options.podLogsDir !== undefined ? { podLogsDir: options.podLogsDir } : {}),
+    log,
+  });
 
   const callLog = new CallLog();
   const faults = new FaultInjector(options.faults);
@@ -138,6 +155,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     log,
     prepareNodes: (cluster) => cloud.prepareNodes(cluster),
     ...(options.projects ? { projects: options.projects } : {}),
+    ...(options.unscheduledLabel ? { unscheduledLabel: options.unscheduledLabel } : {}),
   });
 
   const grpcApi = new GkeGrpcApi(clusters, gate, accessToken);
@@ -154,7 +172,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     stateFile,
     zones: Object.keys(store.state.zones).length,
     clusters: Object.keys(store.state.clusters).length,
-  }));
+  }), clusters);
   const http = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${host}`);
     void (async () => {
@@ -190,6 +208,8 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     await Promise.all([closeHttp(http), grpcApi.close(), dnsServer.close()]);
     await clusters.quiesce();
     await cloud.stop();
+    // The clusters keep running for the next start; the programs this emulator ran for their pods stop.
+    await backing.release();
     store.save();
     releaseLock();
   };
@@ -219,6 +239,9 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
       },
     },
     stop,
+    setClusterHealth: (health) => {
+      clusters.setHealth(health.project, health.location, health.name, health.status, health.message);
+    },
     deleteAllClusters: () => clusters.deleteAll(),
     destroy: async () => {
       await clusters.deleteAll();

@@ -35,10 +35,10 @@ export interface GkeClustersOptions {
    * does to nodes before it reports them (their topology labels). A failure is logged only.
    */
   readonly prepareNodes?: (cluster: ClusterState) => Promise<void>;
+  /** Clusters created with this resource label run no kube-scheduler (they host no workloads). @default every cluster runs one */
+  readonly unscheduledLabel?: { readonly key: string; readonly value: string };
 }
 
-/** A resource label kfed sets on member clusters; their backing cluster skips kube-scheduler. */
-export const memberRoleLabel = { key: 'kfed-role', value: 'member' } as const;
 
 const clusterName = /^[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?$/;
 const locationPattern = /^[a-z]+-[a-z]+\d+(-[a-z])?$/;
@@ -69,7 +69,7 @@ export class GkeClusters {
     for (const [key, cluster] of Object.entries(this.state.clusters)) {
       if (cluster.status === 'PROVISIONING') this.track(this.provision(key));
       else if (cluster.status === 'STOPPING') this.track(this.deletion(key));
-      else if (cluster.status === 'RUNNING' || cluster.status === 'RECONCILING') this.track(this.restart(key));
+      else if (cluster.status === 'RUNNING' || cluster.status === 'RECONCILING' || cluster.status === 'DEGRADED') this.track(this.restart(key));
     }
   }
 
@@ -107,7 +107,7 @@ export class GkeClusters {
       createTime: new Date(now).toISOString(),
       labels,
       pools,
-      scheduler: labels[memberRoleLabel.key] !== memberRoleLabel.value,
+      scheduler: !this.options.unscheduledLabel || labels[this.options.unscheduledLabel.key] !== this.options.unscheduledLabel.value,
       status: 'PROVISIONING',
       statusMessage: '',
       backing: backingName(project, location, name),
@@ -152,6 +152,23 @@ export class GkeClusters {
     this.options.log(`GKE: deleting projects/${project}/locations/${location}/clusters/${name}`);
     this.track(this.deletion(clusterKey(project, location, name)));
     return toOperation(operation);
+  }
+
+  /**
+   * Marks a serving cluster DEGRADED (GKE's state for a cluster whose control plane answers but
+   * that needs attention, e.g. failing node auto-repair) or back to RUNNING. Only through the
+   * admin API: GKE's own API has no such call. Its backing cluster keeps running either way.
+   */
+  setHealth(project: string, location: string, name: string, status: 'DEGRADED' | 'RUNNING', message = ''): ClusterResource {
+    const cluster = this.cluster(project, location, name);
+    if (cluster.status !== 'RUNNING' && cluster.status !== 'DEGRADED') {
+      throw new EmulatorError('FAILED_PRECONDITION', `Cluster ${name} is ${cluster.status}; only a RUNNING or DEGRADED cluster can be marked ${status}.`);
+    }
+    cluster.status = status;
+    cluster.statusMessage = status === 'DEGRADED' ? message || 'The cluster is degraded (set through the emulator admin API).' : '';
+    this.options.store.save();
+    this.options.log(`GKE: ${name} ${status}${cluster.statusMessage ? `: ${cluster.statusMessage}` : ''}`);
+    return this.get(project, location, name);
   }
 
   getOperation(project: string, location: string, id: string): OperationResource {
@@ -249,7 +266,8 @@ export class GkeClusters {
       cluster.endpoint = info.endpoint.replace(/^https:\/\//, '');
       cluster.caCertificate = Buffer.from(info.caCertificate).toString('base64');
       await this.prepare(cluster);
-      cluster.status = 'RUNNING';
+      // A DEGRADED cluster stays DEGRADED across a restart: only the admin API changes that.
+      if (cluster.status !== 'DEGRADED') cluster.status = 'RUNNING';
       this.options.store.save();
     } catch (err) {
       if (!signal.aborted) {
@@ -304,7 +322,8 @@ export class GkeClusters {
   private toCluster(key: string, c: ClusterState): ClusterResource {
     const restarting = this.restarting.has(key);
     const status = restarting ? 'RECONCILING' : c.status;
-    const serving = status === 'RUNNING' || status === 'RECONCILING';
+    // DEGRADED serves its API too, as on GKE.
+    const serving = status === 'RUNNING' || status === 'RECONCILING' || status === 'DEGRADED';
     const version = `${this.options.kubernetesVersion}-gke.emulated`;
     return {
       name: c.name,
@@ -324,7 +343,7 @@ export class GkeClusters {
         name: p.name,
         initialNodeCount: p.nodes,
         config: { machineType: p.machineType },
-        status: status === 'RUNNING' ? 'RUNNING' : status === 'ERROR' ? 'ERROR' : status === 'STOPPING' ? 'STOPPING' : 'PROVISIONING',
+        status: nodePoolStatus(status),
         version,
       })),
       currentMasterVersion: version,
@@ -334,6 +353,12 @@ export class GkeClusters {
       masterAuth: c.caCertificate ? { clusterCaCertificate: c.caCertificate } : {},
     };
   }
+}
+
+/** A node pool's status (google.container.v1.NodePool.Status) in a cluster of this status. */
+function nodePoolStatus(status: string): string {
+  if (status === 'DEGRADED') return 'RUNNING_WITH_ERROR';
+  return status === 'RUNNING' || status === 'ERROR' || status === 'STOPPING' ? status : 'PROVISIONING';
 }
 
 function clusterKey(project: string, location: string, name: string): string {

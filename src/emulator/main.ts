@@ -11,6 +11,10 @@ export interface RunEmulatorOptions {
   readonly host?: string;
   readonly provisioningDelayMs?: number;
   readonly deletionDelayMs?: number;
+  /** See {@link EmulatorOptions.podLogsDir}. */
+  readonly podLogsDir?: string;
+  /** See {@link EmulatorOptions.unscheduledLabel}. */
+  readonly unscheduledLabel?: EmulatorOptions['unscheduledLabel'];
   /** Delete every backing cluster on exit instead of keeping them for the next start. @default false */
   readonly deleteClustersOnExit?: boolean;
   /** Output lines. @default console.log */
@@ -37,6 +41,8 @@ export async function runEmulator(options: RunEmulatorOptions = {}): Promise<voi
     ...(options.port !== undefined ? { restPort: options.port, grpcPort: options.port + 1, dnsPort: options.port + 2 } : {}),
     ...(options.provisioningDelayMs !== undefined ? { provisioningDelayMs: options.provisioningDelayMs } : {}),
     ...(options.deletionDelayMs !== undefined ? { deletionDelayMs: options.deletionDelayMs } : {}),
+    ...(options.unscheduledLabel ? { unscheduledLabel: options.unscheduledLabel } : {}),
+    ...(options.podLogsDir !== undefined ? { podLogsDir: options.podLogsDir } : {}),
   };
   const emulator = await startEmulator(emulatorOptions);
   for (const line of banner(emulator)) out(line);

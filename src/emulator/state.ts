@@ -32,7 +32,8 @@ export interface ClientOperationState {
   response: unknown;
 }
 
-export type ClusterStatus = 'PROVISIONING' | 'RUNNING' | 'RECONCILING' | 'STOPPING' | 'ERROR';
+/** GKE's cluster states; DEGRADED only when set through the admin API (a cluster that serves its API but needs attention). */
+export type ClusterStatus = 'PROVISIONING' | 'RUNNING' | 'RECONCILING' | 'STOPPING' | 'ERROR' | 'DEGRADED';
 
 export interface ClusterState {
   project: string;
@@ -43,7 +44,7 @@ export interface ClusterState {
   labels: Record<string, string>;
   /** Node pools as requested; their node counts add up to the backing cluster's kwok nodes. */
   pools: { name: string; nodes: number; machineType: string }[];
-  /** Backing cluster runs kube-scheduler (not for `kfed-role: member`). */
+  /** Backing cluster runs kube-scheduler (see EmulatorOptions.unscheduledLabel). */
   scheduler: boolean;
   status: ClusterStatus;
   statusMessage: string;

@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { freePort } from './ports.js';
-import { localDir, localEnv, processAlive, readLocalState, writeLocalState, type LocalState } from './state.js';
+import { ensureLocalDir, localEnv, processAlive, readLocalState, writeLocalState, type LocalState } from './state.js';
 import { taskQueuePollers } from './task-queue.js';
 import { TemporalDevServer, isTemporalServing } from './temporal-dev-server.js';
 import { projectRoot, type Toolchain } from './tools.js';
 import { waitFor } from './wait.js';
+import { cachedWorkflowBundle } from './workflow-bundle.js';
 
 /** The offline environment of `npm start`: Temporal dev server + UI, the emulator and a worker. */
 export interface LocalEnvironment {
@@ -28,7 +27,7 @@ function tsEntry(relativePath: string): string[] {
 
 /** Starts a long-lived process that outlives this one (detached, output to a log file). */
 function spawnDetached(args: string[], env: NodeJS.ProcessEnv, logFile: string): number {
-  const fd = openSync(logFile, 'a');
+  const fd = openSync(logFile, 'a', 0o600);
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', fd, fd], detached: true, cwd: projectRoot });
   closeSync(fd);
   child.unref();
@@ -45,25 +44,6 @@ async function emulatorAnswers(dnsEndpoint: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
-}
-
-/**
- * The workflow bundle for the local worker, rebuilt only when a source file changed (a hash of
- * src/ names it), so a second `npm start` skips webpack.
- */
-async function cachedWorkflowBundle(dir: string): Promise<string> {
-  const hash = createHash('sha256');
-  for (const file of filesUnder(join(projectRoot, 'src')).sort()) hash.update(file).update(readFileSync(file));
-  const path = join(dir, `workflow-bundle-${hash.digest('hex').slice(0, 16)}.js`);
-  if (existsSync(path) && statSync(path).size > 0) return path;
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(projectRoot, 'src', 'workflows', 'index.ts'), logger: new DefaultLogger('WARN') });
-  writeFileSync(`${path}.tmp`, code);
-  renameSync(`${path}.tmp`, path);
-  return path;
 }
 
 /**
@@ -112,9 +92,9 @@ function elapsed(since: number): string {
  */
 export async function ensureLocalEnvironment(options: EnsureLocalOptions): Promise<LocalEnvironment> {
   const env = options.env ?? process.env;
-  const dir = localDir(env);
+  const dir = ensureLocalDir(env);
   const logs = join(dir, 'logs');
-  mkdirSync(logs, { recursive: true });
+  mkdirSync(logs, { recursive: true, mode: 0o700 });
   const previous = readLocalState(env);
 
   const ensureTemporal = async (): Promise<[TemporalState, boolean]> => {
@@ -136,7 +116,7 @@ export async function ensureLocalEnvironment(options: EnsureLocalOptions): Promi
     const port = known?.port ?? (await freePort());
     const stateDir = join(dir, 'emulator');
     const logFile = join(logs, 'emulator.log');
-    const pid = spawnDetached([...tsEntry('src/client.ts'), 'emulator', '--port', String(port), '--state-dir', stateDir], env, logFile);
+    const pid = spawnDetached([...tsEntry('src/cli/main.ts'), 'emulator', '--port', String(port), '--state-dir', stateDir, '--pod-logs-dir', logs], env, logFile);
     const state: EmulatorState = {
       port,
       dnsEndpoint: `http://127.0.0.1:${port}/dns/v1`,

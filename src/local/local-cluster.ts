@@ -9,6 +9,7 @@ import { execOk, exec } from './exec.js';
 import type { Toolchain } from './tools.js';
 import { versions } from './tools.js';
 import { processAlive } from './state.js';
+import { PodRunner, type PodRunnerSettings } from './pod-runner.js';
 
 /** A bearer token the cluster's API server accepts (kube-apiserver `--token-auth-file`). */
 export interface StaticToken {
@@ -35,6 +36,12 @@ export interface LocalClusterOptions {
    * @default true
    */
   readonly deleteOnExit?: boolean;
+  /**
+   * Run the pods of the images the substrate knows (./pod-images.ts) as real local processes,
+   * as a kubelet would, for as long as this object is in use ({@link LocalCluster.stopPods}).
+   * @default off: kwok only simulates every pod
+   */
+  readonly runPods?: PodRunnerSettings;
 }
 
 /** Connection facts of a running local cluster. */
@@ -70,6 +77,7 @@ function readMaybeData(path: string | undefined, data: string | undefined): stri
  */
 export class LocalCluster {
   private removeExitHook: (() => void) | undefined;
+  private pods: PodRunner | undefined;
 
   private constructor(
     readonly info: LocalClusterInfo,
@@ -80,6 +88,28 @@ export class LocalCluster {
         spawnSync(options.toolchain.kwokctl, ['delete', 'cluster', '--name', info.name], { env: kwokEnv(options), stdio: 'ignore' });
       });
     }
+    if (options.runPods) {
+      this.pods = PodRunner.start({
+        ...options.runPods,
+        cluster: info.name,
+        adminKubeconfigPath: info.kubeconfigPath,
+        endpoint: info.endpoint,
+        caCertificate: info.caCertificate,
+        toolchain: options.toolchain,
+      });
+    }
+  }
+
+  /** The runner of this cluster's real pods, when {@link LocalClusterOptions.runPods} is set. */
+  get podRunner(): PodRunner | undefined {
+    return this.pods;
+  }
+
+  /** Stops the pods' processes (the pods stay; a cluster attached again runs them again). */
+  async stopPods(): Promise<void> {
+    const pods = this.pods;
+    this.pods = undefined;
+    await pods?.stop();
   }
 
   get name(): string {
@@ -174,6 +204,7 @@ export class LocalCluster {
 
   /** Stops every process and removes the cluster's directory. Deleting twice is fine. */
   async delete(): Promise<void> {
+    await this.stopPods();
     this.removeExitHook?.();
     this.removeExitHook = undefined;
     await execOk(this.options.toolchain.kwokctl, ['delete', 'cluster', '--name', this.name], { env: kwokEnv(this.options) });

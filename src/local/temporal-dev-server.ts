@@ -110,7 +110,7 @@ export class TemporalDevServer {
     let logFd: number | undefined;
     if (this.options.logFile) {
       mkdirSync(dirname(this.options.logFile), { recursive: true });
-      logFd = openSync(this.options.logFile, 'a');
+      logFd = openSync(this.options.logFile, 'a', 0o600);
     }
     const stdio = logFd ?? 'ignore';
     const child = spawn(this.options.binary, args, {

@@ -12,6 +12,7 @@ interface VersionsFile {
   readonly kubernetes: { readonly version: string; readonly goModuleDir: string };
   readonly etcd: { readonly version: string; readonly goModuleDir: string };
   readonly kwok: { readonly version: string; readonly goPackages: readonly string[] };
+  readonly kubefed: { readonly version: string; readonly goModuleDir: string };
 }
 
 /** The pinned versions of every tool (tools/versions.json, the single source of truth). */
@@ -20,7 +21,7 @@ export const versions: VersionsFile = JSON.parse(
 ) as VersionsFile;
 
 /** A group of binaries built together and cached in one directory `<group>-<version>/`. */
-export type ToolGroup = 'temporal' | 'kubernetes' | 'etcd' | 'kwok';
+export type ToolGroup = 'temporal' | 'kubernetes' | 'etcd' | 'kwok' | 'kubefed';
 
 /** One binary kfed needs, where it may come from and how to check it. */
 export interface ToolDefinition {
@@ -47,6 +48,19 @@ export const toolDefinitions = {
   kubectl: { group: 'kubernetes', binary: 'kubectl', envVar: 'KFED_KUBECTL_BINARY', versionArgs: ['version', '--client'] },
   kwok: { group: 'kwok', binary: 'kwok', envVar: 'KFED_KWOK_BINARY', versionArgs: ['--version'] },
   kwokctl: { group: 'kwok', binary: 'kwokctl', envVar: 'KFED_KWOKCTL_BINARY', versionArgs: ['--version'] },
+  kubefedControllerManager: {
+    group: 'kubefed',
+    binary: 'kubefed-controller-manager',
+    envVar: 'KFED_KUBEFED_CONTROLLER_MANAGER_BINARY',
+    versionArgs: ['--version'],
+  },
+  kubefedctl: { group: 'kubefed', binary: 'kubefedctl', envVar: 'KFED_KUBEFEDCTL_BINARY', versionArgs: ['version'] },
+  validateKubeFedConfig: {
+    group: 'kubefed',
+    binary: 'validate-kubefedconfig',
+    envVar: 'KFED_VALIDATE_KUBEFEDCONFIG_BINARY',
+    versionArgs: ['--version'],
+  },
 } as const satisfies Record<string, ToolDefinition>;
 
 export type ToolName = keyof typeof toolDefinitions;
@@ -149,6 +163,22 @@ function buildCommands(group: ToolGroup, outDir: string): { args: string[]; cwd?
       ].join(' ');
       const pkgs = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl'].map((c) => `k8s.io/kubernetes/cmd/${c}`);
       return [{ args: ['build', '-trimpath', '-ldflags', ldflags, '-o', `${outDir}/`, ...pkgs], cwd: join(projectRoot, versions.kubernetes.goModuleDir) }];
+    }
+    case 'kubefed': {
+      // The version is stamped as the release's Makefile does, so `--version` / `version`
+      // report it (unstamped builds say v0.0.1-alpha.0).
+      const ldflags = `-s -w -X sigs.k8s.io/kubefed/pkg/version.version=v${versions.kubefed.version}`;
+      const cwd = join(projectRoot, versions.kubefed.goModuleDir);
+      const build = (binary: string, pkg: string): { args: string[]; cwd: string } => ({
+        args: ['build', '-trimpath', '-ldflags', ldflags, '-o', join(outDir, binary), pkg],
+        cwd,
+      });
+      return [
+        build(toolDefinitions.kubefedControllerManager.binary, 'sigs.k8s.io/kubefed/cmd/controller-manager'),
+        build(toolDefinitions.kubefedctl.binary, 'sigs.k8s.io/kubefed/cmd/kubefedctl'),
+        // kfed's own check of a KubeFedConfig with the release's validation code.
+        build(toolDefinitions.validateKubeFedConfig.binary, './cmd/validate-kubefedconfig'),
+      ];
     }
   }
 }

@@ -22,10 +22,17 @@ export type ClusterTarget =
       readonly context: string;
       /** Path of the kubeconfig file on the worker; @default KUBECONFIG or ~/.kube/config */
       readonly kubeconfig?: string;
+      /** The spec accepts a kubeconfig that skips TLS verification (else the worker refuses it). */
+      readonly insecureSkipTLSVerify?: boolean;
+      /** The spec accepts an `http://` server (else the worker refuses it). */
+      readonly insecureHTTP?: boolean;
     };
 
-/** What applying the spec would do to one resource (`kfed plan`). */
-export type PlanAction = 'create' | 'adopt' | 'unchanged' | 'update' | 'conflict';
+/**
+ * What applying the spec would do to one resource (`kfed plan`). `unjoin` and `delete` are what
+ * a run removes because the spec no longer names it.
+ */
+export type PlanAction = 'create' | 'adopt' | 'unchanged' | 'update' | 'conflict' | 'unjoin' | 'delete';
 
 /** One line of a plan: a resource, the action a run would take on it, and why. */
 export interface PlanItem {

@@ -1,4 +1,6 @@
+import { pollIntervalProblem } from './bounds.js';
 import type { SpecIssue } from './parse.js';
+import { quote } from './quote.js';
 import type { FederationDocument } from './schema.js';
 import type { FederationSpec } from './types.js';
 
@@ -30,9 +32,12 @@ export function checkRules(spec: FederationSpec, raw: FederationDocument): SpecI
   if (!names.has(spec.host)) {
     issues.push({
       path: 'spec.host',
-      message: `${JSON.stringify(spec.host)} is not one of the clusters (${[...names.keys()].join(', ')})`,
+      message: `${quote(spec.host)} is not one of the clusters (${[...names.keys()].join(', ')})`,
     });
   }
+  // Bounds that depend on the project: the emulator may be polled faster than GKE.
+  const poll = pollIntervalProblem(spec.pollInterval, spec.project);
+  if (poll) issues.push({ path: 'spec.pollInterval', message: poll });
   return issues;
 }
 
@@ -51,8 +56,9 @@ function existingRules(cluster: FederationDocument['spec']['clusters'][number] |
   if ((existing.context === undefined) === (existing.gke === undefined)) {
     issues.push({ path: `${at}.existing`, message: 'give exactly one of context (a kubeconfig context) or gke (projects/P/locations/L/clusters/NAME)' });
   }
-  if (existing.kubeconfig !== undefined && existing.context === undefined) {
-    issues.push({ path: `${at}.existing.kubeconfig`, message: 'only applies with existing.context' });
+  // Only a kubeconfig has TLS settings to opt out of; a GKE cluster is always reached over verified TLS.
+  for (const field of ['kubeconfig', 'insecureSkipTLSVerify', 'insecureHTTP'] as const) {
+    if (existing[field] !== undefined && existing.context === undefined) issues.push({ path: `${at}.existing.${field}`, message: 'only applies with existing.context' });
   }
   return issues;
 }

@@ -1,3 +1,7 @@
+import type { PlaneScope } from '../providers/kube/types.js';
+
+export type { PlaneScope };
+
 /**
  * The validated, normalized federation: every default filled in. This plain object is the
  * input of the workflows, so it must stay JSON-serializable and free of secrets.
@@ -31,7 +35,15 @@ export interface ClusterSpec {
 
 /** A cluster kfed did not create: it is joined and configured, never deleted. */
 export type ExistingCluster =
-  | { readonly kind: 'kubeconfig'; readonly context: string; readonly kubeconfig?: string }
+  | {
+      readonly kind: 'kubeconfig';
+      readonly context: string;
+      readonly kubeconfig?: string;
+      /** The spec accepts that the kubeconfig skips TLS verification (set only when true). */
+      readonly insecureSkipTLSVerify?: true;
+      /** The spec accepts an `http://` server (set only when true). */
+      readonly insecureHTTP?: true;
+    }
   | { readonly kind: 'gke'; readonly project: string; readonly location: string; readonly name: string };
 
 /** Where a cluster is, for people: its location, or the context it is reached through. */
@@ -43,4 +55,10 @@ export function describeLocation(cluster: ClusterSpec): string {
 export interface PlaneSpec {
   readonly type: 'kubefed';
   readonly namespace: string;
+  /**
+   * What the plane federates and what joins grant on members (see the schema). Validation
+   * always sets it. NOTE: optional because runs recorded before this field existed carry none in
+   * their input; whatever reads it treats a missing scope as `Cluster`, what those runs installed.
+   */
+  readonly scope?: PlaneScope;
 }

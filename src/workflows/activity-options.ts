@@ -61,5 +61,19 @@ export function waitDeleted(pollInterval: string): ActivityOptions {
  */
 export const adoptExisting: ActivityOptions = { ...apiCall, scheduleToCloseTimeout: '2m' };
 
+/**
+ * Waiting for KubeFed to report a member Ready: its health check runs every 10 s, so poll every
+ * 2 s. The activity itself fails for good at the deadline the workflow passes
+ * ({@link memberReadyTimeoutMs}); scheduleToClose only bounds a lost worker.
+ */
+export const memberReady: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '15m',
+  retry: { initialInterval: '2s', backoffCoefficient: 1, maximumInterval: '2s', nonRetryableErrorTypes: [...nonRetryableErrorTypes] },
+};
+
+/** How long KubeFed may take to call a freshly joined member Ready (several health-check periods). */
+export const memberReadyTimeoutMs = 180_000;
+
 /** Child workflows (one per cluster): bounded by the wait above plus the create call. */
 export const childWorkflowTimeout = '60m';

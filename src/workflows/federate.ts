@@ -13,13 +13,14 @@ import {
 } from '@temporalio/workflow';
 // Only import the activity types: workflow code must not bundle activity code.
 import type { Activities, ClusterAccess } from '../activities/index.js';
-import { progressQuery, rootMessage, workflowFailureTypes, workflowIds, type FederationSummary } from '../contract.js';
-import { gkeTarget, joinNames, kubeconfigTarget } from '../domain.js';
+import { legacyWorkflowIds, progressQuery, rootMessage, workflowFailureTypes, workflowIds, type FederateOptions, type FederationSummary } from '../contract.js';
+import { gkeTarget, joinNames, kubeconfigTarget, planeScope } from '../domain.js';
 import type { ClusterTarget } from '../providers/types.js';
 import type { ClusterSpec, ExistingCluster, FederationSpec } from '../spec/types.js';
-import { adoptExisting, apiCall, childWorkflowTimeout, kubeWait, waitReady } from './activity-options.js';
+import { adoptExisting, apiCall, childWorkflowTimeout, kubeWait, memberReady, memberReadyTimeoutMs, waitReady } from './activity-options.js';
 import { finishRun, newProgress, stepTimings, updateCluster, type FederationProgress } from './progress.js';
 import { provisionCluster } from './provision-cluster.js';
+import { reconcileSpec } from './reconcile.js';
 import { startServiceDnsPatch, startServiceDnsSync } from './service-dns-lifecycle.js';
 import { stepRunner } from './steps.js';
 import { teardown } from './teardown.js';
@@ -28,8 +29,36 @@ import { teardown } from './teardown.js';
 interface ReadyCluster extends ClusterAccess {
   readonly name: string;
   readonly created: boolean;
+  readonly drift?: string;
   readonly target: ClusterTarget;
 }
+
+/**
+ * Patch id: verify waits until KubeFed itself reports each member Ready, then propagates a
+ * canary to every member. Runs recorded before it replay without those activities.
+ */
+export const kubeFedReadyPatch = 'kubefed-ready-and-canary';
+
+function secondsText(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/**
+ * Patch id: child workflows get ids that cannot collide across federations (see workflowIds);
+ * runs started before keep the old ones on replay.
+ */
+export const collisionFreeIdsPatch = 'collision-free-workflow-ids';
+
+/** The ids of this run's children: the new scheme, or the old one when replaying an older run. */
+export function childIds(): typeof legacyWorkflowIds {
+  return patched(collisionFreeIdsPatch) ? workflowIds : legacyWorkflowIds;
+}
+
+/** Patch id: a run removes what the spec no longer names (stale joins, a former host's plane, dropped clusters). */
+export const reconcileSpecPatch = 'reconcile-spec-edits';
+
+/** Patch id: the cleanup of a failed run removes only what that run created. */
+export const cleanupOwnRunPatch = 'cleanup-only-what-the-run-created';
 
 /** Patch id: a failure among the zone and cluster branches cancels the others (see federate). */
 export const cancelSiblingsPatch = 'cancel-siblings-on-failure';
@@ -47,7 +76,7 @@ async function allSettled<T>(promises: readonly Promise<T>[]): Promise<T[]> {
  * every cluster joined, kube-dns configured and each join verified. Every step is an idempotent
  * activity, so a re-run (or a resumed run) finishes what is missing and creates nothing twice.
  */
-export async function federate(spec: FederationSpec): Promise<FederationSummary> {
+export async function federate(spec: FederationSpec, options: FederateOptions = {}): Promise<FederationSummary> {
   const progress: FederationProgress = newProgress(spec, 'federate', Date.now());
   setHandler(progressQuery, () => progress);
   const steps = stepRunner(progress);
@@ -66,8 +95,8 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
       /** Creates a cluster through its child workflow: each cluster shows on its own in the UI. */
       const provision = async (cluster: ClusterSpec, title: string): Promise<ReadyCluster> => {
         const provisioned = await executeChild(provisionCluster, {
-          workflowId: workflowIds.cluster(spec.name, cluster.name),
-          args: [{ project: spec.project, federation: spec.name, role: cluster.name === spec.host ? 'host' : 'member', cluster, pollInterval: spec.pollInterval }],
+          workflowId: childIds().cluster(spec.name, cluster.name),
+          args: [{ project: spec.project, federation: spec.name, role: cluster.name === spec.host ? 'host' : 'member', cluster, pollInterval: spec.pollInterval, createdBy: workflowInfo().runId }],
           workflowExecutionTimeout: childWorkflowTimeout,
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
           staticSummary: title,
@@ -102,7 +131,7 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
               throw err;
             }
           },
-          (c) => `${c.created ? 'created' : 'adopted'}, RUNNING at ${c.endpoint}`,
+          (c) => `${c.created ? 'created' : 'adopted'}, RUNNING at ${c.endpoint}${c.drift ? `; not changed in place: ${c.drift}` : ''}${c.transportWarning ? `; WARNING: ${c.transportWarning}` : ''}`,
         ),
       );
       try {
@@ -130,8 +159,9 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
 
     const plane = await steps.run(
       'plane',
-      (title) => activity(title, kubeWait).initPlane({ host, namespace: spec.plane.namespace }),
-      (p) => `${p.changed ? 'installed' : 'already installed'} ${p.image}`,
+      // No scope in specs recorded before it existed: the activity installs what they did (Cluster).
+      (title) => activity(title, kubeWait).initPlane({ host, namespace: spec.plane.namespace, ...(spec.plane.scope ? { scope: spec.plane.scope } : {}) }),
+      (p) => `${p.changed ? 'installed' : 'already installed'} ${p.image}, ${planeScope(spec)} scope`,
     );
 
     await allSettled(
@@ -143,6 +173,12 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
         ).then(() => { updateCluster(progress, c.name, { status: 'Joined' }); }),
       ),
     );
+
+    if (patched(reconcileSpecPatch)) {
+      await steps.run('reconcile', (title) => reconcileSpec({ spec, options, host, target, title }), (note) => note);
+    } else {
+      steps.skip('reconcile', 'run started before kfed reconciled spec edits');
+    }
 
     await allSettled(
       spec.clusters.map((c) =>
@@ -161,11 +197,37 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
       spec.clusters.map((c) =>
         steps.run(
           `verify:${c.name}`,
-          (title) => activity(title).verifyJoin({ host, names: joinNames(spec, c) }),
-          (v) => `readyz ok, ${v.namespaces} namespaces visible`,
+          async (title) => {
+            const names = joinNames(spec, c);
+            const joined = await activity(title).verifyJoin({ host, names });
+            if (!patched(kubeFedReadyPatch)) return { joined };
+            const waitStarted = Date.now();
+            const health = await activity(`${title}: KubeFed reports Ready`, memberReady).awaitMemberReady({ host, names, deadline: Date.now() + memberReadyTimeoutMs });
+            return { joined, health, readyAfterMs: Date.now() - waitStarted };
+          },
+          (v) =>
+            `readyz ok, ${v.joined.namespaces} namespaces visible` +
+            (v.health ? `; KubeFed Ready after ${secondsText(v.readyAfterMs)}${v.health.kubernetesVersion ? ` (${v.health.kubernetesVersion})` : ''}` : ''),
         ).then(() => { updateCluster(progress, c.name, { status: 'Ready' }); }),
       ),
     );
+
+    // A federation is usable only when KubeFed propagates: a canary to every member and back.
+    if (patched(kubeFedReadyPatch)) {
+      await steps.run(
+        'canary',
+        (title) =>
+          activity(title, kubeWait).federateCanary({
+            host,
+            members: spec.clusters.map((c) => ({ member: joinNames(spec, c).member, target: target(c) })),
+            namespace: spec.plane.namespace,
+            ...(spec.plane.scope ? { scope: spec.plane.scope } : {}),
+          }),
+        (r) => `on ${r.members.length} member(s) after ${secondsText(r.propagatedMs)}, removed after ${secondsText(r.removedMs)}`,
+      );
+    } else {
+      steps.skip('canary', 'run started before kfed checked propagation');
+    }
 
     // The zone's records of the federation's Services: a sync of its own that outlives this run.
     // Runs recorded before it existed replay without it.
@@ -207,9 +269,9 @@ export async function federate(spec: FederationSpec): Promise<FederationSummary>
     if (spec.onFailure === 'teardown') {
       log.warn('run failed; tearing down as spec.onFailure asks', { cancelled });
       // Non-cancellable: a cancel of this run must not stop its own cleanup.
-      await CancellationScope.nonCancellable(() =>
-        executeChild(teardown, { workflowId: workflowIds.teardown(spec.name), args: [spec], staticSummary: `teardown ${spec.name} after a failed run` }),
-      );
+      // Only what this run created: a failed re-run must never tear down a healthy federation.
+      const args: Parameters<typeof teardown> = patched(cleanupOwnRunPatch) ? [spec, { onlyCreatedBy: workflowInfo().runId }] : [spec];
+      await CancellationScope.nonCancellable(() => executeChild(teardown, { workflowId: childIds().teardown(spec.name), args, staticSummary: `teardown ${spec.name} after a failed run` }));
     }
     throw err;
   }

@@ -14,7 +14,7 @@ export const StepState = {
 } as const;
 export type StepState = (typeof StepState)[keyof typeof StepState];
 
-export type Operation = 'federate' | 'teardown';
+export type Operation = 'federate' | 'teardown' | 'rotate';
 
 export interface StepProgress {
   /** Stable id, e.g. `zone`, `cluster:west`, `join:west`. */
@@ -62,6 +62,7 @@ export interface FederationProgress {
 export const stepGroups = {
   federate: ['ZoneReady', 'ClustersProvisioned', 'PlaneReady', 'MembersJoined', 'DnsConfigured', 'Verified', 'ServiceDnsSyncing'],
   teardown: ['ServiceDnsStopped', 'MembersUnjoined', 'PlaneRemoved', 'ClustersDeleted', 'ZoneDeleted'],
+  rotate: ['HostReached', 'TokensRotated', 'OldTokensRevoked'],
 } as const;
 export type StepGroup = (typeof stepGroups)[Operation][number];
 
@@ -85,8 +86,10 @@ export function federateSteps(spec: FederationSpec): StepTemplate[] {
     })),
     { id: 'plane', title: `init ${spec.plane.type} plane on ${host?.name ?? spec.host}`, group: 'PlaneReady', cluster: spec.host },
     ...spec.clusters.map((c) => ({ id: `join:${c.name}`, title: `join ${c.context} to ${spec.name}`, group: 'MembersJoined' as const, cluster: c.name })),
+    { id: 'reconcile', title: 'remove what the spec no longer names', group: 'MembersJoined' },
     ...spec.clusters.map((c) => ({ id: `dns:${c.name}`, title: `configure kube-dns on ${c.name}`, group: 'DnsConfigured' as const, cluster: c.name })),
     ...spec.clusters.map((c) => ({ id: `verify:${c.name}`, title: `verify ${c.context} with its joined credentials`, group: 'Verified' as const, cluster: c.name })),
+    { id: 'canary', title: 'propagate a canary to every member and remove it', group: 'Verified' },
     { id: 'service-dns', title: `start the service DNS sync of ${spec.name}`, group: 'ServiceDnsSyncing' },
   ];
 }
@@ -96,6 +99,7 @@ export function teardownSteps(spec: FederationSpec): StepTemplate[] {
   return [
     { id: 'zone-records', title: `check DNS zone ${spec.dns.zone} for records kfed did not write`, group: 'ZoneDeleted' },
     { id: 'service-dns', title: `stop the service DNS sync of ${spec.name} (it removes its records)`, group: 'ServiceDnsStopped' },
+    { id: 'release', title: `release federated objects on ${spec.host} (if it is kept)`, group: 'MembersUnjoined', cluster: spec.host },
     ...spec.clusters.map((c) => ({ id: `unjoin:${c.name}`, title: `unjoin ${c.context}`, group: 'MembersUnjoined' as const, cluster: c.name })),
     { id: 'plane', title: `remove ${spec.plane.type} plane from ${spec.host} (if it is kept)`, group: 'PlaneRemoved', cluster: spec.host },
     ...spec.clusters.map((c) => ({ id: `delete:${c.name}`, title: `delete cluster ${c.name} in ${describeLocation(c)}`, group: 'ClustersDeleted' as const, cluster: c.name })),
@@ -103,8 +107,22 @@ export function teardownSteps(spec: FederationSpec): StepTemplate[] {
   ];
 }
 
+/**
+ * The steps of a credential rotation: every member gets a new token and KubeFed is seen working
+ * with it before any older token is revoked.
+ */
+export function rotateSteps(spec: FederationSpec): StepTemplate[] {
+  return [
+    { id: 'host', title: `reach the host ${spec.host}`, group: 'HostReached', cluster: spec.host },
+    ...spec.clusters.map((c) => ({ id: `rotate:${c.name}`, title: `mint a new token for ${c.context} and move KubeFed to it`, group: 'TokensRotated' as const, cluster: c.name })),
+    ...spec.clusters.map((c) => ({ id: `revoke:${c.name}`, title: `revoke the older tokens of ${c.context}`, group: 'OldTokensRevoked' as const, cluster: c.name })),
+  ];
+}
+
+const stepsOf: Record<Operation, (spec: FederationSpec) => StepTemplate[]> = { federate: federateSteps, teardown: teardownSteps, rotate: rotateSteps };
+
 export function newProgress(spec: FederationSpec, operation: Operation, now: number): FederationProgress {
-  const templates = operation === 'federate' ? federateSteps(spec) : teardownSteps(spec);
+  const templates = stepsOf[operation](spec);
   return {
     federation: spec.name,
     operation,

@@ -10,12 +10,16 @@ export interface ProvisionClusterInput {
   readonly role: 'host' | 'member';
   readonly cluster: ClusterSpec;
   readonly pollInterval: string;
+  /** The federate run this child belongs to: recorded on a cluster it creates (see ownership.ts). */
+  readonly createdBy?: string;
 }
 
 export interface ProvisionedCluster extends ClusterAccess {
   readonly name: string;
   /** False when an existing cluster of that name was adopted. */
   readonly created: boolean;
+  /** How an adopted cluster differs from the spec in what kfed does not change in place. */
+  readonly drift?: string;
 }
 
 /**
@@ -35,6 +39,7 @@ export async function provisionCluster(input: ProvisionClusterInput): Promise<Pr
     federation: input.federation,
     role: input.role,
     cluster,
+    ...(input.createdBy ? { createdBy: input.createdBy } : {}),
   });
   log.info('cluster create requested', { cluster: cluster.name, created: created.created, status: created.status });
 
@@ -51,5 +56,5 @@ export async function provisionCluster(input: ProvisionClusterInput): Promise<Pr
 
   const access = await proxyActivities<Activities>({ ...apiCall, summary: `read endpoint of ${cluster.name}` }).clusterAccess(where);
   details(`RUNNING at ${access.endpoint} (CA ${access.caFingerprint.slice(0, 23)}…)`);
-  return { name: cluster.name, created: created.created, ...access };
+  return { name: cluster.name, created: created.created, ...access, ...(created.drift ? { drift: created.drift } : {}) };
 }

@@ -1,7 +1,7 @@
 import { executeChild } from '@temporalio/workflow';
 import type { FederationSpec } from '../spec/types.js';
-import { workflowIds, type RebuildSummary } from '../contract.js';
-import { federate } from './federate.js';
+import type { RebuildSummary } from '../contract.js';
+import { childIds, federate } from './federate.js';
 import { teardown } from './teardown.js';
 
 /**
@@ -10,7 +10,8 @@ import { teardown } from './teardown.js';
  * `kfed up` or `kfed down` of the same federation (Temporal refuses a second open run).
  */
 export async function rebuild(spec: FederationSpec): Promise<RebuildSummary> {
-  const down = await executeChild(teardown, { workflowId: workflowIds.teardown(spec.name), args: [spec], staticSummary: `rebuild ${spec.name}: teardown` });
-  const up = await executeChild(federate, { workflowId: workflowIds.federation(spec.name), args: [spec], staticSummary: `rebuild ${spec.name}: federate` });
+  const ids = childIds();
+  const down = await executeChild(teardown, { workflowId: ids.teardown(spec.name), args: [spec], staticSummary: `rebuild ${spec.name}: teardown` });
+  const up = await executeChild(federate, { workflowId: ids.federation(spec.name), args: [spec], staticSummary: `rebuild ${spec.name}: federate` });
   return { teardown: down, federate: up };
 }

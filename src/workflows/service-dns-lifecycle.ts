@@ -16,7 +16,7 @@ import { apiCall } from './activity-options.js';
 import { serviceDns } from './service-dns.js';
 
 /** Patch id: federate starts the service-DNS sync after verify. */
-export const startServiceDnsPatch = 'start-service-dns-sync';
+export const startServiceDnsPatch = 'service-dns-sync';
 
 /** Patch id: teardown stops the sync (its records removed) before anything else. */
 export const stopServiceDnsPatch = 'stop-service-dns-sync';

@@ -13,26 +13,34 @@ import { stepRunner } from './steps.js';
 /** Patch id: teardown removes the KubeFed plane from a host it keeps (an existing cluster). */
 export const uninstallKeptPlanePatch = 'uninstall-plane-on-kept-host';
 
+/** Patch id: on a kept host, federated objects are released while KubeFed still runs. */
+export const releaseFederatedPatch = 'release-federated-objects-on-kept-host';
+
 /** Patch id: teardown first checks that the zone holds only kfed's records (or is told to delete the rest). */
 export const checkZoneRecordsPatch = 'check-zone-records-first';
 
 interface ClusterState {
   readonly spec: ClusterSpec;
   readonly status: string;
-  /** Created by kfed (labels) and not named as existing in the spec: deleted by teardown. */
+  /** Created by kfed for this federation (labels), not named as existing in the spec, and in scope: deleted by teardown. */
   readonly owned: boolean;
+  /** Owned, but outside a scoped cleanup: made by another run, so it stays as it is. */
+  readonly outOfScope?: boolean;
   /** How to reach its API now; absent when it is not running. */
   readonly target?: ClusterTarget;
 }
 
 /**
  * Removes a federation: check the zone holds nothing kfed did not write (else stop, nothing
- * deleted), stop the service-DNS sync (it removes its records), unjoin every member, delete the
- * clusters kfed created (in parallel), then the zone (kfed's records first; others only with
+ * deleted), stop the service-DNS sync (it removes its records), release federated objects on a
+ * kept host, unjoin every member, remove a kept host's plane, delete the clusters kfed created
+ * (in parallel), then the zone (kfed's records first; others only with
  * `options.deleteForeignRecords`). Works on partial state: anything never created or already
- * gone is skipped, so it also cleans up after a run that never finished.
+ * gone is skipped, so it also cleans up after a run that never finished; `options.onlyCreatedBy`
+ * scopes it to what one failed run created.
  */
 export async function teardown(spec: FederationSpec, options: TeardownOptions = {}): Promise<TeardownSummary> {
+  const scoped = options.onlyCreatedBy !== undefined;
   const progress: FederationProgress = newProgress(spec, 'teardown', Date.now());
   setHandler(progressQuery, () => progress);
   const steps = stepRunner(progress);
@@ -46,14 +54,24 @@ export async function teardown(spec: FederationSpec, options: TeardownOptions = 
     if (patched(checkZoneRecordsPatch)) {
       await steps.run(
         'zone-records',
-        (title) => activity(title).checkZoneDeletable({ project: spec.project, zone: spec.dns.zone, federation: spec.name, deleteForeignRecords: options.deleteForeignRecords ?? false }),
-        (z) => (z.zone === 'deletable' ? `${z.owned} record set(s) of kfed's${z.foreign ? `, ${z.foreign} not kfed's (deleted as asked)` : ''}` : z.zone === 'absent' ? 'no zone' : 'zone not created by kfed; kept'),
+        (title) =>
+          activity(title).checkZoneDeletable({
+            project: spec.project,
+            zone: spec.dns.zone,
+            federation: spec.name,
+            deleteForeignRecords: options.deleteForeignRecords ?? false,
+            ...(scoped ? { onlyCreatedBy: options.onlyCreatedBy } : {}),
+          }),
+        (z) => (z.zone === 'deletable' ? `${z.owned} record set(s) of kfed's${z.foreign ? `, ${z.foreign} not kfed's (deleted as asked)` : ''}` : z.zone === 'absent' ? 'no zone' : 'zone is kept'),
       );
     } else {
       steps.skip('zone-records', 'run started before kfed checked zone records first');
     }
-    // The service-DNS sync removes its records and stops before the clusters it reads go.
-    if (patched(stopServiceDnsPatch)) {
+    // The service-DNS sync removes its records and stops before the clusters it reads go. The
+    // cleanup of a failed re-run leaves it alone: it serves the federation that stays.
+    if (scoped) {
+      steps.skip('service-dns', 'kept: the sync serves the federation the failed run leaves in place');
+    } else if (patched(stopServiceDnsPatch)) {
       await steps.run('service-dns', (title) => stopServiceDnsSync(spec, title), (note) => note);
     } else {
       steps.skip('service-dns', 'run started before kfed synced service records');
@@ -66,26 +84,43 @@ export async function teardown(spec: FederationSpec, options: TeardownOptions = 
         if (existing?.kind === 'kubeconfig') {
           // Reached through the worker's kubeconfig; kfed never deletes it.
           updateCluster(progress, c.name, { status: 'Existing' });
-          return { spec: c, status: 'Existing', owned: false, target: kubeconfigTarget(c.name, existing) };
+          return { spec: c, status: 'Existing', owned: false, ...(scoped ? {} : { target: kubeconfigTarget(c.name, existing) }) };
         }
         const ref = existing?.kind === 'gke' ? { project: existing.project, location: existing.location, name: existing.name } : where(c);
-        const { status, owned } = await activity(`describe cluster ${c.name}`).describeCluster(ref);
+        const { status, owned, createdBy } = await activity(`describe cluster ${c.name}`).describeCluster({ ...ref, federation: spec.name });
         updateCluster(progress, c.name, { status });
-        const access = servesApi(status) ? await activity(`read endpoint of ${c.name}`).clusterAccess(ref) : undefined;
+        const ours = owned && !existing;
+        const inScope = !scoped || createdBy === options.onlyCreatedBy.toLowerCase();
+        // A scoped cleanup leaves every cluster it does not delete as it is: no need to reach it.
+        const access = servesApi(status) && (!scoped || (ours && inScope)) ? await activity(`read endpoint of ${c.name}`).clusterAccess(ref) : undefined;
         const target = access ? gkeTarget(c.name, access) : undefined;
-        return { spec: c, status, owned: owned && !existing, ...(target ? { target } : {}) };
+        return { spec: c, status, owned: ours && inScope, ...(ours && !inScope ? { outOfScope: true } : {}), ...(target ? { target } : {}) };
       }),
     );
     steps.publish();
     const hostState = states.find((s) => s.spec.name === spec.host);
     const host = hostState?.target;
+    // A scoped cleanup removes no plane: only a host it deletes loses its plane (with the host).
+    const keptHost = host !== undefined && hostState !== undefined && !hostState.owned && !scoped;
+
+    // KubeFed's finalizers are only removed by its controller: release everything federated on
+    // a host that stays while the controller runs, before unjoin and the plane go.
+    if (host && keptHost && patched(releaseFederatedPatch)) {
+      await steps.run(
+        'release',
+        (title) => activity(title, kubeWait).releaseFederatedObjects({ host, namespace: spec.plane.namespace }),
+        (r) => `${r.orphaned} user object(s) released (member copies kept), ${r.removed} of kfed's removed${r.forced ? `, ${r.forced} forced (no controller answered)` : ''}`,
+      );
+    } else {
+      steps.skip('release', hostState?.owned ? 'host is deleted next' : keptHost ? 'kept host: run started before kfed released federated objects' : 'host not running');
+    }
 
     await Promise.all(
       states.map(async (s) => {
         const id = `unjoin:${s.spec.name}`;
         const member = s.target;
         if (!member) {
-          steps.skip(id, `cluster is ${s.status}`);
+          steps.skip(id, scoped && !s.owned ? 'kept: not created by the failed run' : `cluster is ${s.status}`);
           return;
         }
         await steps.run(
@@ -110,7 +145,6 @@ export async function teardown(spec: FederationSpec, options: TeardownOptions = 
 
     // A host that survives (existing, or adopted by name) keeps no KubeFed plane behind.
     // Teardowns recorded before this step existed replay without it (patch below).
-    const keptHost = host !== undefined && hostState !== undefined && !hostState.owned;
     if (host && keptHost && patched(uninstallKeptPlanePatch)) {
       await steps.run('plane', (title) => activity(title, kubeWait).uninstallPlane({ host, namespace: spec.plane.namespace }), () => 'removed');
     } else {
@@ -128,14 +162,14 @@ export async function teardown(spec: FederationSpec, options: TeardownOptions = 
         }
         if (!s.owned) {
           clusterResults[s.spec.name] = 'kept';
-          steps.skip(id, s.spec.existing ? 'existing cluster; kept' : 'not created by kfed; left in place');
+          steps.skip(id, s.spec.existing ? 'existing cluster; kept' : s.outOfScope ? 'made by an earlier run; kept' : 'not created by kfed for this federation; left in place');
           return;
         }
         updateCluster(progress, s.spec.name, { status: 'STOPPING' });
         await steps.run(
           id,
           async (title) => {
-            const deletion = await activity(title).deleteCluster(where(s.spec));
+            const deletion = await activity(title).deleteCluster({ ...where(s.spec), federation: spec.name });
             const wait = waitDeleted(spec.pollInterval);
             if (deletion.operation) {
               await activity(`wait for ${s.spec.name}: STOPPING`, wait).awaitOperation({ operation: deletion.operation, what: `delete cluster ${s.spec.name}` });
@@ -153,10 +187,17 @@ export async function teardown(spec: FederationSpec, options: TeardownOptions = 
 
     const zone = await steps.run(
       'delete-zone',
-      async (title) =>
-        (await activity(title).deleteZone({ project: spec.project, zone: spec.dns.zone, federation: spec.name, deleteForeignRecords: options.deleteForeignRecords ?? false })).deleted
-          ? ('deleted' as const)
-          : ('absent' as const),
+      async (title) => {
+        const result = await activity(title).deleteZone({
+          project: spec.project,
+          zone: spec.dns.zone,
+          federation: spec.name,
+          ...(scoped ? { onlyCreatedBy: options.onlyCreatedBy } : {}),
+          ...(options.deleteForeignRecords ? { deleteForeignRecords: true } : {}),
+        });
+        if (result.deleted) return 'deleted' as const;
+        return result.reason === 'absent' ? ('absent' as const) : ('kept' as const);
+      },
       (z) => z,
     );
 

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/local/ports.js';
 import { projectRoot } from '../support/harness.js';
 
-const seed = readFileSync(join(projectRoot, 'examples', 'federation.yaml'), 'utf8');
+const example = readFileSync(join(projectRoot, 'examples', 'federation.yaml'), 'utf8');
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/client.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/main.ts'), ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       cwd: projectRoot,
     });
@@ -63,11 +63,11 @@ describe('kfed CLI input handling', () => {
   });
 
   const badSpecs: [string, string, string][] = [
-    ['GKE context name', seed.replace('context: west-coast', 'context: gke_my-project_us-west1-a_west'), 'spec.clusters[0].context: "gke_my-project_us-west1-a_west" is not an RFC1123 label (kube context names from GKE must be renamed'],
-    ['misspelled field', seed.replace('      location: us-east1-b', '      location: us-east1-b\n      nodeCount: 3'), 'spec.clusters[1].nodeCount: unknown field'],
-    ['domain without dot', seed.replace('infra.mycompany.com.', 'infra.mycompany.com'), 'spec.dns.domain: "infra.mycompany.com" must end with "."'],
-    ['unknown host', seed.replace('host: west-cluster', 'host: north-cluster'), 'spec.host: "north-cluster" is not one of the clusters'],
-    ['YAML syntax', seed.replace('  host: west-cluster', '  host: [west-cluster'), 'line '],
+    ['GKE context name', example.replace('context: west-coast', 'context: gke_my-project_us-west1-a_west'), 'spec.clusters[0].context: "gke_my-project_us-west1-a_west" is not an RFC1123 label (kube context names from GKE must be renamed'],
+    ['misspelled field', example.replace('      location: us-east1-b', '      location: us-east1-b\n      nodeCount: 3'), 'spec.clusters[1].nodeCount: unknown field'],
+    ['domain without dot', example.replace('infra.mycompany.com.', 'infra.mycompany.com'), 'spec.dns.domain: "infra.mycompany.com" must end with "."'],
+    ['unknown host', example.replace('host: west-cluster', 'host: north-cluster'), 'spec.host: "north-cluster" is not one of the clusters'],
+    ['YAML syntax', example.replace('  host: west-cluster', '  host: [west-cluster'), 'line '],
   ];
 
   it.each(badSpecs)('validate and up reject a spec with a %s (exit 2, path named, no server contacted)', async (_name, text, expected) => {

@@ -29,7 +29,7 @@ describe('durability: SIGKILL the worker mid-run', () => {
     await stopHarness(h);
   });
 
-  it('finishes after kills during provisioning and during join, creating nothing twice', async () => {
+  it('finishes after kills during provisioning and during join, creating nothing twice', { timeout: 360_000 }, async () => {
     const first = await h.startWorker();
     const handle = await h.client.workflow.start<typeof federate>('federate', {
       taskQueue: h.taskQueue,

@@ -21,7 +21,7 @@ describe('bring-your-own clusters and kfed plan', () => {
   let h: Harness;
   let byo: LocalCluster;
   let mixedFile: string;
-  let seedFile: string;
+  let exampleFile: string;
 
   beforeAll(async () => {
     h = await startHarness();
@@ -33,7 +33,7 @@ describe('bring-your-own clusters and kfed plan', () => {
     doc.spec.clusters[1] = { name: 'prod-eu', context: 'prod-eu', existing: { context, kubeconfig: byo.info.kubeconfigPath } };
     mixedFile = join(h.dir, 'mixed.yaml');
     writeFileSync(mixedFile, stringify(doc));
-    seedFile = join(projectRoot, 'examples', 'federation.yaml');
+    exampleFile = join(projectRoot, 'examples', 'federation.yaml');
   });
 
   afterAll(async () => {
@@ -94,7 +94,7 @@ describe('bring-your-own clusters and kfed plan', () => {
   });
 
   it('reports a conflicting zone and exits 2 (kfed up --plan too)', async () => {
-    const doc = parse(readFileSync(seedFile, 'utf8')) as SpecDoc;
+    const doc = parse(readFileSync(exampleFile, 'utf8')) as SpecDoc;
     doc.spec.dns.domain = 'other.example.com.';
     const conflicting = join(h.dir, 'conflict.yaml');
     writeFileSync(conflicting, stringify(doc));

@@ -6,7 +6,7 @@ import { GoogleGkeProvider, StaticTokenSource, parseGkeEndpoint, GoogleDnsProvid
 import { startHarness, stopHarness, projectRoot, type Harness } from '../support/harness.js';
 import { recordHistories, secretsInHistories } from '../support/histories.js';
 
-const seedFile = join(projectRoot, 'examples', 'federation.yaml');
+const exampleFile = join(projectRoot, 'examples', 'federation.yaml');
 
 interface StatusJson {
   status: string;
@@ -28,7 +28,7 @@ describe('kfed end to end: up, status, kubeconfig, re-run, down', () => {
   });
 
   it('federates the seed\'s two clusters and status reports every cluster Ready', async () => {
-    const up = await h.cli(['up', '-f', seedFile, '--wait']);
+    const up = await h.cli(['up', '-f', exampleFile, '--wait']);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     expect(up.stdout).toContain('federation kfed is ready');
@@ -90,7 +90,7 @@ describe('kfed end to end: up, status, kubeconfig, re-run, down', () => {
   });
 
   it('re-running up on a finished federation changes nothing and creates nothing twice', async () => {
-    const again = await h.cli(['up', '-f', seedFile, '--wait', '-o', 'json']);
+    const again = await h.cli(['up', '-f', exampleFile, '--wait', '-o', 'json']);
     expect(again.code).toBe(0);
     const outcome = JSON.parse(again.stdout) as { status: string; result: { clusters: { created: boolean }[]; zone: { created: boolean } } };
     expect(outcome.status).toBe('COMPLETED');

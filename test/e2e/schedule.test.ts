@@ -4,7 +4,7 @@ import { waitFor } from '../../src/local/wait.js';
 import { startHarness, stopHarness, projectRoot, type Harness } from '../support/harness.js';
 import { recordHistories } from '../support/histories.js';
 
-const seedFile = join(projectRoot, 'examples', 'federation.yaml');
+const exampleFile = join(projectRoot, 'examples', 'federation.yaml');
 
 describe('scheduled rebuilds', () => {
   let h: Harness;
@@ -18,16 +18,16 @@ describe('scheduled rebuilds', () => {
     await stopHarness(h);
   });
 
-  it('creates a schedule, triggers a rebuild that completes, and deletes the schedule', async () => {
-    const bad = await h.cli(['schedule', 'create', 'kfed', '-f', seedFile, '--every', 'nightly']);
+  it('creates a schedule, triggers a rebuild that completes, and deletes the schedule', { timeout: 360_000 }, async () => {
+    const bad = await h.cli(['schedule', 'create', 'kfed', '-f', exampleFile, '--every', 'nightly']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--every "nightly" is not a duration');
 
-    const created = await h.cli(['schedule', 'create', 'kfed', '-f', seedFile, '--every', '12h']);
+    const created = await h.cli(['schedule', 'create', 'kfed', '-f', exampleFile, '--every', '12h']);
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const listed = JSON.parse((await h.cli(['schedule', 'list', '-o', 'json'])).stdout) as { id: string; paused: boolean }[];
-    expect(listed.map((s) => s.id)).toEqual(['kfed-kfed-rebuild']);
+    expect(listed.map((s) => s.id)).toEqual(['kfed/kfed/rebuild']);
 
     expect((await h.cli(['schedule', 'trigger', 'kfed'])).code).toBe(0);
     let rebuildRunId = '';
@@ -43,7 +43,7 @@ describe('scheduled rebuilds', () => {
         }
         return false;
       },
-      { timeoutMs: 120_000, intervalMs: 500 },
+      { timeoutMs: 300_000, intervalMs: 500 },
     );
     expect(rebuildRunId).not.toBe('');
     // The rebuild federated through the usual workflow id, so status sees it.

@@ -55,7 +55,7 @@ interface Running {
 
 /** Starts `kfed emulator ARGS` (the user's command) and waits for the exported variables. */
 async function runMain(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'client.ts'), 'emulator', ...args], { cwd: projectRoot });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'main.ts'), 'emulator', ...args], { cwd: projectRoot });
   const running: Running = { child, env: {}, output: '' };
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -61,6 +61,14 @@ describe('gcpFromEnv', () => {
     expect(() => gcpFromEnv({ KFED_GKE_ENDPOINT: '127.0.0.1:8081' })).toThrow(/KFED_GKE_ENDPOINT: .*is not a URL/);
     expect(() => gcpFromEnv({ KFED_DNS_ENDPOINT: 'localhost/dns/v1' })).toThrow(/KFED_DNS_ENDPOINT="localhost\/dns\/v1" must be a URL/);
   });
+
+  it('refuses plaintext to anything but loopback: the bearer token would cross the network in clear', () => {
+    expect(() => gcpFromEnv({ KFED_GKE_ENDPOINT: 'http://10.0.0.5:8081' })).toThrow(/KFED_GKE_ENDPOINT="http:\/\/10.0.0.5:8081": plaintext http:\/\/ is allowed only to loopback/);
+    expect(() => gcpFromEnv({ KFED_DNS_ENDPOINT: 'http://dns.example.com/dns/v1' })).toThrow(/KFED_DNS_ENDPOINT=.*only to loopback/);
+    for (const ok of ['http://127.0.0.1:1', 'http://localhost:2', 'http://[::1]:3', 'https://gke.internal:9443']) {
+      expect(() => gcpFromEnv({ KFED_GKE_ENDPOINT: ok })).not.toThrow();
+    }
+  });
 });
 
 describe('token sources', () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../src/local/local-cluster.js';
 import { InvalidSpecError, NotFoundError, PermissionError, ResourceFailedError, TransientError } from '../../src/providers/errors.js';
 import { gcpFromEnv, type ClusterRequest } from '../../src/providers/gcp/index.js';
+import { memberRoleLabel } from '../../src/ownership.js';
 import { eventually, startTestCloud, successful, thrown, tokenKubeConfig, type TestCloud } from '../emulator/support.js';
 import { namespaceListStatus, testToolchain } from '../support/substrate.js';
 
@@ -30,7 +31,7 @@ describe('GoogleGkeProvider (@google-cloud/container gRPC against the emulator, 
   };
 
   beforeAll(async () => {
-    cloud = await startTestCloud({ toolchain: await testToolchain(), projects: [project], provisioningDelayMs: 1500 });
+    cloud = await startTestCloud({ toolchain: await testToolchain(), projects: [project], provisioningDelayMs: 1500, unscheduledLabel: memberRoleLabel });
   });
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -8,6 +9,7 @@ import { InvalidSpecError, PermissionError, TransientError } from '../../src/pro
 import { BoundedKubeConfig } from '../../src/providers/kube/bounded-kube-config.js';
 import { KubeClient } from '../../src/providers/kube/client.js';
 import { apiAccessOf, expandHome, KubeTargetConnector } from '../../src/providers/kube/connector.js';
+import { maxKubeconfigBytes } from '../../src/providers/kube/kubeconfig-files.js';
 import { describeTarget } from '../../src/providers/kube/describe-target.js';
 import { UnreachableError } from '../../src/providers/kube/errors.js';
 import type { ClusterTarget } from '../../src/providers/types.js';
@@ -153,6 +155,56 @@ describe('KubeTargetConnector', () => {
     const typed = await kc.makeApiClient(k8s.CoreV1Api).listNamespace().catch((e: unknown) => e);
     expect(Date.now() - typedStarted).toBeLessThan(3_000);
     expect((typed as Error).name).toBe('AbortError');
+  });
+
+  describe('kubeconfigs a spec names: only trusted, regular, bounded files', () => {
+    const trusted = (): { files: string[]; dirs: string[] } => ({ files: [], dirs: [join(dir.path, 'trusted')] });
+    const connect = (kubeconfig: string, context = 'ctx') => new KubeTargetConnector({ trust: trusted() }).connect({ kind: 'kubeconfig', name: 'east', context, kubeconfig });
+
+    beforeAll(() => {
+      mkdirSync(join(dir.path, 'trusted'), { recursive: true });
+      mkdirSync(join(dir.path, 'elsewhere'), { recursive: true });
+    });
+
+    it('refuses a file outside the trusted directories before opening it, and never runs its exec plugin', async () => {
+      const marker = join(dir.path, 'exec-ran');
+      const file = join(dir.path, 'elsewhere', 'evil.yaml');
+      writeFileSync(file, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${cluster.info.endpoint}"}}]\nusers: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: sh, args: [-c, "touch ${marker}"]}}}]\ncontexts: [{name: ctx, context: {cluster: c, user: u}}]\ncurrent-context: ctx\n`);
+      const error = await connect(file).then((kc) => namespaceCount(kc)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PermissionError);
+      expect((error as Error).message).toContain(`the worker does not read kubeconfig ${file} for cluster east`);
+      expect((error as Error).message).toContain('KFED_KUBECONFIG_DIRS');
+      expect(existsSync(marker)).toBe(false);
+      // A symlink from a trusted directory to an untrusted file is the untrusted file.
+      const link = join(dir.path, 'trusted', 'link.yaml');
+      execFileSync('ln', ['-sf', file, link]);
+      expect(await connect(link).catch((e: unknown) => e)).toBeInstanceOf(PermissionError);
+    });
+
+    it('refuses a FIFO, a device and an oversized file without hanging or reading them', async () => {
+      const fifo = join(dir.path, 'trusted', 'fifo');
+      execFileSync('mkfifo', [fifo]);
+      const started = Date.now();
+      const fifoError = await connect(fifo).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect((fifoError as Error).message).toBe(`cannot read kubeconfig ${fifo} for cluster east: not a regular file`);
+      const zero = await new KubeTargetConnector({ trust: { files: ['/dev/zero'], dirs: [] } }).connect({ kind: 'kubeconfig', name: 'east', context: 'ctx', kubeconfig: '/dev/zero' }).catch((e: unknown) => e);
+      expect((zero as Error).message).toBe('cannot read kubeconfig /dev/zero for cluster east: not a regular file');
+      const huge = join(dir.path, 'trusted', 'huge.yaml');
+      writeFileSync(huge, Buffer.alloc(maxKubeconfigBytes + 10, 0x61));
+      expect((await connect(huge).catch((e: unknown) => e) as Error).message).toBe(`cannot read kubeconfig ${huge} for cluster east: larger than 1024 KiB`);
+    });
+
+    it('refuses a CA file that holds no certificate, without echoing it', async () => {
+      const secretLike = join(dir.path, 'trusted', 'not-a-ca');
+      writeFileSync(secretLike, 'root:$6$SECRETHASH:19000:0:99999:7:::\n');
+      const file = join(dir.path, 'trusted', 'ca-file.yaml');
+      writeFileSync(file, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${cluster.info.endpoint}", certificate-authority: ${secretLike}}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: ctx, context: {cluster: c, user: u}}]\ncurrent-context: ctx\n`);
+      const error = await describeTarget(new KubeTargetConnector({ trust: trusted() }), { kind: 'kubeconfig', name: 'east', context: 'ctx', kubeconfig: file }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidSpecError);
+      expect((error as Error).message).toContain(`CA certificate file ${secretLike} holds no PEM certificate`);
+      expect((error as Error).message).not.toContain('SECRETHASH');
+    });
   });
 
   describe('describeTarget (adopting an existing cluster)', () => {

@@ -2,7 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCluster } from '../../src/local/local-cluster.js';
 import { ConflictError, InvalidSpecError } from '../../src/providers/errors.js';
-import { applyDnsConfig, ensureDefaultNamespace, removeDnsConfig } from '../../src/providers/kube/dns-configmap.js';
+import { applyDnsConfig, ensureDefaultNamespace, removeDnsConfig } from '../../src/providers/kube/kube-dns/configmap.js';
 import { KubeTargetConnector } from '../../src/providers/kube/connector.js';
 import { scratchDir } from '../support/substrate.js';
 import { CountingTokenSource, createTestCluster, gkeTarget } from './support.js';

@@ -6,7 +6,7 @@ import {
   parseFederations,
   removeFederation,
   upsertFederation,
-} from '../../src/providers/kube/federations.js';
+} from '../../src/providers/kube/kube-dns/federations.js';
 
 describe('kube-dns federations value', () => {
   it.each([

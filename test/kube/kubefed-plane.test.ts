@@ -6,9 +6,9 @@ import { ConflictError, PermissionError, TransientError } from '../../src/provid
 import { KubeClient } from '../../src/providers/kube/client.js';
 import { apiAccessOf, KubeTargetConnector } from '../../src/providers/kube/connector.js';
 import { UnreachableError } from '../../src/providers/kube/errors.js';
-import { prepareMember } from '../../src/providers/kube/join.js';
+import { prepareMember } from '../../src/providers/kube/join/join.js';
 import { KubeFedPlane } from '../../src/providers/kube/kubefed-plane.js';
-import { kubeFedImage } from '../../src/providers/kube/plane-manifests.js';
+import { kubeFedImage } from '../../src/providers/kube/plane/manifests.js';
 import type { JoinNames } from '../../src/providers/kube/types.js';
 import type { ClusterTarget } from '../../src/providers/types.js';
 import { scratchDir } from '../support/substrate.js';
@@ -224,8 +224,8 @@ describe('KubeFedPlane on real API servers (host west, members east and south)',
     const endpoint = apiAccessOf(southKc);
     const wait = { timeoutMs: 30_000, intervalMs: 200 };
     // The "crashed" run: the member half ran (twice, as a retried activity would), the host half never did.
-    await prepareMember(south1, endpoint, joinNames('south'), 'Cluster', wait);
-    const second = await prepareMember(south1, endpoint, joinNames('south'), 'Cluster', wait);
+    await prepareMember(south1, endpoint, joinNames('south'), wait);
+    const second = await prepareMember(south1, endpoint, joinNames('south'), wait);
     expect(second.changed).toBe(false);
     expect(await status(() => kubeFedCluster('south'))).toBe(404);
     const memberBefore = await managedObjects(southKc);

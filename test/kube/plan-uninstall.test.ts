@@ -5,10 +5,10 @@ import { waitFor } from '../../src/local/wait.js';
 import { ConflictError } from '../../src/providers/errors.js';
 import { KubeClient } from '../../src/providers/kube/client.js';
 import { apiAccessOf, KubeTargetConnector } from '../../src/providers/kube/connector.js';
-import { applyDnsConfig, planDnsConfig } from '../../src/providers/kube/dns-configmap.js';
-import { prepareMember } from '../../src/providers/kube/join.js';
+import { applyDnsConfig, planDnsConfig } from '../../src/providers/kube/kube-dns/configmap.js';
+import { prepareMember } from '../../src/providers/kube/join/join.js';
 import { KubeFedPlane } from '../../src/providers/kube/kubefed-plane.js';
-import { kubeFedImage } from '../../src/providers/kube/plane-manifests.js';
+import { kubeFedImage } from '../../src/providers/kube/plane/manifests.js';
 import type { JoinNames } from '../../src/providers/kube/types.js';
 import type { ClusterTarget, PlanItem } from '../../src/providers/types.js';
 import { scratchDir } from '../support/substrate.js';
@@ -195,7 +195,7 @@ describe('read-only plans and plane uninstall on real API servers (host west, me
   it('plans update for a join interrupted after its member half, and for a host token that differs', async () => {
     // The "crashed" join: the member half ran, the host half never did.
     const eastKube = await connector.connect(eastTarget);
-    await prepareMember(new KubeClient(eastKube), apiAccessOf(eastKube), joinNames('spare'), 'Cluster', { timeoutMs: 30_000, intervalMs: 200 });
+    await prepareMember(new KubeClient(eastKube), apiAccessOf(eastKube), joinNames('spare'), { timeoutMs: 30_000, intervalMs: 200 });
     expect(await readOnly(() => plane.planJoin(host, eastTarget, joinNames('spare')))).toEqual({
       resource: 'join spare',
       action: 'update',
@@ -263,11 +263,37 @@ describe('read-only plans and plane uninstall on real API servers (host west, me
     );
   });
 
-  it('uninstall after unjoin removes every kfed object from the host, keeping CRDs while another plane uses them', async () => {
-    // A second plane, in a namespace kfed did not create: it shares the cluster-wide CRDs.
+  it('refuses to install a second plane next to kfed\'s, or on a host whose KubeFed kfed did not install', async () => {
     const core = westKc.makeApiClient(k8s.CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'kubefed-second' } } });
-    await plane.init(host, { namespace: 'kubefed-second', timeoutMs: 90_000 });
+    const second = await plane.init(host, { namespace: 'kubefed-second', timeoutMs: 30_000 }).catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(ConflictError);
+    expect((second as Error).message).toContain(`another KubeFed plane runs on the host in namespace ${ns}; kfed will not run a second cluster-scoped plane in kubefed-second`);
+    expect((await readOnly(() => plane.planInit(host, { namespace: 'kubefed-second' })))[0]).toMatchObject({ action: 'conflict' });
+    // Nothing was made in the refused namespace.
+    expect(names(await managedObjects(westKc)).filter((r) => r.includes('kubefed-second'))).toEqual([]);
+    const eastKubeConfig = await connector.connect(eastTarget);
+    const eastClient = new KubeClient(eastKubeConfig);
+    // A KubeFed CRD someone else installed on east: kfed never takes that KubeFed over.
+    await eastClient.apply({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'kubefedclusters.core.kubefed.io' },
+      spec: { group: 'core.kubefed.io', names: { kind: 'KubeFedCluster', plural: 'kubefedclusters' }, scope: 'Namespaced', versions: [{ name: 'v1beta1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+    });
+    const foreign = await plane.init(eastTarget, { namespace: ns, timeoutMs: 30_000 }).catch((e: unknown) => e);
+    expect(foreign).toBeInstanceOf(ConflictError);
+    expect((foreign as Error).message).toContain('the host already runs a KubeFed that kfed did not install (CRDs kubefedclusters.core.kubefed.io); kfed will not take it over');
+    const crd = await eastClient.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'kubefedclusters.core.kubefed.io' });
+    expect(crd?.metadata.labels?.['app.kubernetes.io/managed-by']).toBeUndefined();
+    await eastClient.delete({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'kubefedclusters.core.kubefed.io' });
+  });
+
+  it('uninstall after unjoin removes every kfed object from the host, keeping CRDs while another plane uses them', async () => {
+    // A second plane's configuration, in a namespace kfed did not create: it shares the cluster-wide CRDs.
+    const core = westKc.makeApiClient(k8s.CoreV1Api);
+    const westClient = new KubeClient(westKc);
+    await westClient.apply({ apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig', metadata: { name: 'kubefed', namespace: 'kubefed-second' }, spec: { scope: 'Cluster' } });
     for (const member of ['east', 'spare']) expect((await plane.unjoin(host, eastTarget, joinNames(member))).member).toBe('removed');
     expect((await plane.unjoin(host, host, joinNames('west'))).member).toBe('removed');
 
@@ -289,9 +315,11 @@ describe('read-only plans and plane uninstall on real API servers (host west, me
         .filter((n) => n.endsWith('.kubefed.io'))
         .sort();
     expect(await kubefedCrds()).toEqual(crdNames);
-    // What is left of kfed's on the host is the second plane's, and the CRDs it uses.
-    expect(names(await managedObjects(westKc)).filter((r) => !r.includes('kubefed-second'))).toEqual(crdNames.map((c) => `CustomResourceDefinition ${c}`));
+    // What is left of kfed's on the host is the CRDs the other plane uses.
+    expect(names(await managedObjects(westKc))).toEqual(crdNames.map((c) => `CustomResourceDefinition ${c}`));
 
+    // Once that plane is gone, uninstall removes the CRDs.
+    await westClient.delete({ apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig', namespace: 'kubefed-second', name: 'kubefed' });
     expect(await plane.uninstall(host, { namespace: 'kubefed-second' })).toEqual({ changed: true, crds: 'removed' });
     await waitFor('the KubeFed CRDs to be deleted', async () => (await kubefedCrds()).length === 0, { timeoutMs: 60_000, intervalMs: 250 });
     await waitFor('the controller pods to be deleted', async () => (await core.listPodForAllNamespaces({ labelSelector: 'kubefed-control-plane=controller-manager' })).items.length === 0, {

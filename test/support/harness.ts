@@ -1,18 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
+import { memberRoleLabel } from '../../src/ownership.js';
 import { trackChild } from '../../src/local/child-registry.js';
 import { TemporalDevServer } from '../../src/local/temporal-dev-server.js';
 import { terminate } from '../../src/local/temporal-dev-server.js';
 import { taskQueuePollers } from '../../src/local/task-queue.js';
+import { projectRoot } from '../../src/local/tools.js';
 import { waitFor } from '../../src/local/wait.js';
+import { cachedWorkflowBundle } from '../../src/local/workflow-bundle.js';
 import { scratchDir, testToolchain } from './substrate.js';
 
-export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The checkout's root, re-exported for the tests (its home is src/local/tools.ts). */
+export { projectRoot };
 
 /** A kfed worker running as its own OS process, so tests can SIGKILL it. */
 export interface WorkerProcess {
@@ -40,17 +43,6 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-let bundlePath: string | undefined;
-
-/** Bundles the workflows once per test process; workers start faster from the bundle. */
-async function workflowBundle(dir: string): Promise<string> {
-  if (bundlePath && existsSync(bundlePath)) return bundlePath;
-  const { code } = await bundleWorkflowCode({ workflowsPath: join(projectRoot, 'src/workflows/index.ts'), logger: undefined });
-  bundlePath = join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, code);
-  return bundlePath;
-}
-
 export async function startHarness(options: Partial<EmulatorOptions> = {}): Promise<Harness> {
   const scratch = scratchDir('e2e');
   const dir = scratch.path;
@@ -58,8 +50,18 @@ export async function startHarness(options: Partial<EmulatorOptions> = {}): Prom
   const toolchain = await testToolchain();
   const temporal = new TemporalDevServer({ binary: toolchain.temporal, dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'logs', 'temporal.log') });
   await temporal.start();
-  const emulator = await startEmulator({ stateDir: join(dir, 'emulator'), toolchain, provisioningDelayMs: 1000, deletionDelayMs: 300, ...options });
-  const bundle = await workflowBundle(dir);
+  // The clusters' pods run the real KubeFed controller-manager, as in `npm start`.
+  const emulator = await startEmulator({
+    stateDir: join(dir, 'emulator'),
+    toolchain,
+    provisioningDelayMs: 1000,
+    deletionDelayMs: 300,
+    podLogsDir: join(dir, 'logs', 'pods'),
+    unscheduledLabel: memberRoleLabel,
+    ...options,
+  });
+  // Shared by the test processes; workers start faster from a bundle than from the sources.
+  const bundle = await cachedWorkflowBundle();
   const taskQueue = 'kfed-e2e';
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: temporal.namespace });
@@ -73,6 +75,8 @@ export async function startHarness(options: Partial<EmulatorOptions> = {}): Prom
     KFED_WORKFLOW_BUNDLE: bundle,
     KFED_LOG_LEVEL: 'WARN',
     KFED_LOCAL_DIR: join(dir, 'no-local-env'),
+    // Existing clusters of the tests keep their kubeconfigs in scratch directories.
+    KFED_KUBECONFIG_DIRS: tmpdir(),
     METADATA_SERVER_DETECTION: 'none',
   });
 
@@ -112,13 +116,13 @@ export async function startHarness(options: Partial<EmulatorOptions> = {}): Prom
           if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${output}`);
           return (await taskQueuePollers(temporal.address, temporal.namespace, taskQueue)).some((id) => id.startsWith(`${child.pid ?? 0}@`));
         },
-        { timeoutMs: 60_000, intervalMs: 100 },
+        { timeoutMs: 120_000, intervalMs: 100 },
       );
       return worker;
     },
     cli(args, extraEnv = {}) {
       return new Promise((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/client.ts'), ...args], {
+        const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/main.ts'), ...args], {
           env: processEnv(extraEnv),
           cwd: projectRoot,
           stdio: ['ignore', 'pipe', 'pipe'],

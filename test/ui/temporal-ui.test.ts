@@ -41,8 +41,8 @@ describe('Temporal UI of a finished kfed run, in headless Chromium', () => {
     if (!browser) throw new Error('the browser did not start (see the beforeAll error)');
     return browser.page;
   };
-  /** The UI's route for one run (and tab), e.g. `/namespaces/default/workflows/kfed-kfed/<run>/history`. */
-  const runPath = (run: Run, tab?: Tab): string => `/namespaces/${namespace}/workflows/${run.workflowId}/${run.runId}${tab ? `/${tab}` : ''}`;
+  /** The UI's route for one run (and tab), e.g. `/namespaces/default/workflows/kfed%2Fkfed/<run>/history`. */
+  const runPath = (run: Run, tab?: Tab): string => `/namespaces/${namespace}/workflows/${encodeURIComponent(run.workflowId)}/${run.runId}${tab ? `/${tab}` : ''}`;
   const runUrl = (run: Run, tab?: Tab): string => `${ui}${runPath(run, tab)}`;
   /**
    * Shows a tab of a run: by clicking the tab when that run is already open (the UI routes in the
@@ -152,7 +152,7 @@ describe('Temporal UI of a finished kfed run, in headless Chromium', () => {
 
     // Child starts carry their staticSummary into "Events with Metadata".
     for (const c of spec.clusters) {
-      await expectCompletedEvent(p, 'Child Workflow', `cluster ${c.name} in ${c.location}`);
+      await expectCompletedEvent(p, 'Child Workflow', `create cluster ${c.name} in ${c.location}`);
     }
 
     const details = currentDetails(p);
@@ -184,7 +184,7 @@ describe('Temporal UI of a finished kfed run, in headless Chromium', () => {
       if (!child) throw new Error(`no child run recorded for ${c.name}`);
       await openRun(parent, 'relationships');
       await p.getByRole('link', { name: child.workflowId, exact: true }).click();
-      await p.waitForURL(`**/workflows/${child.workflowId}/${child.runId}/history`);
+      await p.waitForURL(`**/workflows/${encodeURIComponent(child.workflowId)}/${child.runId}/history`);
 
       const heading = p.getByTestId('workflow-id-heading');
       await expectVisible(heading, `the heading of ${child.workflowId}`);
@@ -202,7 +202,7 @@ describe('Temporal UI of a finished kfed run, in headless Chromium', () => {
       await expectVisible(currentDetails(p).getByText(new RegExp(`: RUNNING at https://127\\.0\\.0\\.1:\\d+`)), `the current details of ${c.name}`);
       await screenshot(`cluster-${c.name}-user-metadata`);
       await toParent.click();
-      await p.waitForURL(`**/workflows/${parent.workflowId}/${parent.runId}/*`);
+      await p.waitForURL(`**/workflows/${encodeURIComponent(parent.workflowId)}/${parent.runId}/*`);
     }
   });
 });

@@ -14,9 +14,15 @@ describe('docker-compose.yml', () => {
   it('runs Temporal on PostgreSQL with the UI, admin tools and a kfed worker', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['kfed-worker', 'postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui']);
     expect(compose.services.temporal?.environment?.DB).toBe('postgres12');
-    expect(compose.services.temporal?.ports).toContain('7233:7233');
-    expect(compose.services['temporal-ui']?.ports).toContain('8080:8080');
+    expect(compose.services.temporal?.ports).toContain('127.0.0.1:7233:7233');
+    expect(compose.services['temporal-ui']?.ports).toContain('127.0.0.1:8080:8080');
     expect(compose.services['kfed-worker']?.build).toBe('.');
+  });
+
+  it('publishes every port on loopback only: the dev Temporal and its UI have no authentication', () => {
+    const published = Object.values(compose.services).flatMap((s) => s.ports ?? []);
+    expect(published.length).toBeGreaterThan(0);
+    for (const port of published) expect(port).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
   });
 
   it("sets exactly the worker's environment variables, no more and no fewer", () => {

@@ -6,7 +6,11 @@ module kfed.dev/tools/kubefed
 
 go 1.26.0
 
-require sigs.k8s.io/kubefed v0.10.0
+require (
+	k8s.io/apiextensions-apiserver v0.22.2
+	k8s.io/apimachinery v0.22.2
+	sigs.k8s.io/kubefed v0.10.0
+)
 
 require (
 	cloud.google.com/go v0.54.0 // indirect
@@ -92,8 +96,6 @@ require (
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 	gopkg.in/yaml.v3 v3.0.0-20210107192922-496545a6307b // indirect
 	k8s.io/api v0.22.2 // indirect
-	k8s.io/apiextensions-apiserver v0.22.2 // indirect
-	k8s.io/apimachinery v0.22.2 // indirect
 	k8s.io/apiserver v0.22.2 // indirect
 	k8s.io/client-go v0.22.2 // indirect
 	k8s.io/component-base v0.22.2 // indirect

@@ -1,4 +1,4 @@
-import { workflowIds } from '../../contract.js';
+import { findRun } from '../../client/runs.js';
 import { parseCommand, requireName } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
@@ -13,11 +13,10 @@ export async function run(argv: string[]): Promise<void> {
   const name = requireName(positionals);
   const { client, close } = await connectClient();
   try {
-    const handle = client.workflow.getHandle(workflowIds.federation(name));
+    const handle = await findRun(client, name, 'federation');
     const description = await handle.describe().catch(() => undefined);
     if (description?.status.name !== 'RUNNING') {
-      console.error(`kfed: federation ${name} has no open run${description ? ` (last run ${description.status.name})` : ''}`);
-      throw new ExitError(ExitCode.BadInput);
+      throw new ExitError(ExitCode.BadInput, `kfed: federation ${name} has no open run${description ? ` (last run ${description.status.name})` : ''}`);
     }
     await handle.cancel();
     console.log(`cancellation requested for ${handle.workflowId} (run ${description.runId}); follow it with: kfed watch ${name}`);

@@ -1,10 +1,10 @@
-import { startTeardown } from '../../client/runs.js';
-import { workflowIds, type TeardownSummary } from '../../contract.js';
+import { startTeardown, findRun } from '../../client/runs.js';
+import type { TeardownSummary } from '../../contract.js';
 import { fileFlag, outputFlag, parseCommand, requireName, waitFlag } from '../args.js';
 import { connectClient } from '../connect.js';
 import { followToEnd } from '../follow.js';
 import { parseOutputFormat, printJson } from '../output.js';
-import { specOf } from '../spec-of-run.js';
+import { specFromFile, specOf } from '../spec-of-run.js';
 import { runLink } from '../ui.js';
 
 export const help = `kfed down NAME [-f FILE] [--wait] [-o json] [--delete-foreign-records]
@@ -24,10 +24,11 @@ export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand(argv, { ...fileFlag, ...waitFlag, ...outputFlag, ...foreignRecordsFlag });
   const name = requireName(positionals);
   const format = parseOutputFormat(values.output);
+  const fromFile = values.file === undefined ? undefined : specFromFile(name, values.file);
   const { client, settings, close } = await connectClient();
   try {
-    const spec = await specOf(client, name, values.file);
-    const upHandle = client.workflow.getHandle(workflowIds.federation(name));
+    const spec = await specOf(client, name, fromFile);
+    const upHandle = await findRun(client, name, 'federation');
     const up = await upHandle.describe().catch(() => undefined);
     if (up?.status.name === 'RUNNING') {
       if (format !== 'json') console.log(`cancelling the open federate run ${up.runId} first…`);

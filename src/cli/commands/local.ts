@@ -1,13 +1,13 @@
-import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ensureLocalEnvironment, stopLocalEnvironment } from '../../local/environment.js';
-import { localDir, localEnv, processAlive, readLocalState } from '../../local/state.js';
+import { localDir, localDirMarker, localDirOwnership, localEnv, processAlive, readLocalState, removeLocalDir } from '../../local/state.js';
 import { ensureTools, projectRoot } from '../../local/tools.js';
 import { exec } from '../../local/exec.js';
 import { fileFlag, parseCommand } from '../args.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { seconds } from '../output.js';
 import { readSpecFile } from '../read-spec.js';
+import { shown } from '../../spec/quote.js';
 
 export const help = `kfed local up [-f FILE] [--servers-only]     (npm start)
 kfed local down [--purge]                  (npm stop)
@@ -19,7 +19,32 @@ with KFED_LOCAL_DIR). \`up\` builds the tools if needed, starts or reuses those 
 federation (default examples/federation.yaml) with live progress and writes .kfed/kubeconfig.
 Ctrl-C stops watching; the run goes on, and the next \`up\` attaches to it.
 \`down\` stops the servers and the emulator's clusters (state kept); --purge also deletes the
-clusters and .kfed/.`;
+clusters and .kfed/ — only a directory kfed created and marked (.kfed/${localDirMarker}); any
+other KFED_LOCAL_DIR is refused with exit 2 and nothing stopped or deleted. Files under .kfed/
+are private to you (directories 0700, files 0600); a .kfed/local.json that is not (say, one
+checked out from a repository) is ignored with a warning.`;
+
+/** What Ctrl-C while following prints: the run goes on in the local worker. */
+function interruptedMessage(name: string): string {
+  return `\nstopped watching; the run goes on in the local worker.\n  npm start        attach to it again\n  kfed watch ${name}  follow it\n  npm stop         stop the local servers`;
+}
+
+/**
+ * Runs `follow` until it ends or Ctrl-C: then it rejects with ExitError(130), so the command
+ * ends through the entry like any other (the followed run is not touched).
+ */
+async function untilInterrupted(name: string, follow: () => Promise<void>): Promise<void> {
+  let onInterrupt: (() => void) | undefined;
+  const interrupted = new Promise<never>((_resolve, reject) => {
+    onInterrupt = () => { reject(new ExitError(ExitCode.Interrupted, interruptedMessage(name))); };
+    process.once('SIGINT', onInterrupt);
+  });
+  try {
+    await Promise.race([follow(), interrupted]);
+  } finally {
+    if (onInterrupt) process.removeListener('SIGINT', onInterrupt);
+  }
+}
 
 const defaultSpec = join(projectRoot, 'examples', 'federation.yaml');
 
@@ -29,10 +54,12 @@ async function up(argv: string[]): Promise<void> {
   const file = values.file ?? defaultSpec;
   const spec = readSpecFile(file);
   if (spec.project !== 'local') {
-    console.error(`kfed: ${file} targets project ${spec.project}; the local environment runs project "local" only (use kfed up -f for real Google Cloud)`);
-    throw new ExitError(ExitCode.BadInput);
+    throw new ExitError(ExitCode.BadInput, `kfed: ${shown(file)} targets project ${spec.project}; the local environment runs project "local" only (use kfed up -f for real Google Cloud)`);
   }
   const toolchain = await ensureTools({ log: (line) => { if (!line.includes(': cache ') && !line.includes(': path ')) console.log(line); } });
+  // Everything the environment writes from here on (database, logs, emulator state and tokens,
+  // by this process and the servers it starts) is private to the user.
+  process.umask(0o077);
   const { state, reused } = await ensureLocalEnvironment({ toolchain, log: (line) => { console.log(`[local] ${line}`); } });
   const parts = Object.entries(reused).map(([name, r]) => `${name} ${r ? 'reused' : 'started'}`).join(', ');
   console.log(`[local] ready in ${seconds(Date.now() - started)} (${parts})`);
@@ -41,29 +68,20 @@ async function up(argv: string[]): Promise<void> {
   Object.assign(process.env, localEnv(state));
   if (values['servers-only']) return;
 
-  const onInterrupt = (): void => {
-    console.log(`\nstopped watching; the run goes on in the local worker.\n  npm start        attach to it again\n  kfed watch ${spec.name}  follow it\n  npm stop         stop the local servers`);
-    process.exit(130);
-  };
-  process.once('SIGINT', onInterrupt);
   const runStarted = Date.now();
-  try {
-    const upCommand = await import('./up.js');
-    await upCommand.run(['-f', file, '--wait']);
-  } finally {
-    process.removeListener('SIGINT', onInterrupt);
-  }
+  const upCommand = await import('./up.js');
+  await untilInterrupted(spec.name, () => upCommand.run(['-f', file, '--wait']));
   const runTime = Date.now() - runStarted;
 
   const kubeconfig = join(localDir(), 'kubeconfig');
   const kubeconfigCommand = await import('./kubeconfig.js');
   await kubeconfigCommand.run([spec.name, '--out', kubeconfig]);
-  const shown = relative(process.cwd(), kubeconfig) || kubeconfig;
+  const kubeconfigPath = relative(process.cwd(), kubeconfig) || kubeconfig;
   console.log(`\nfederation run: ${seconds(runTime)} · npm start total: ${seconds(Date.now() - started)}`);
   console.log(`\nnext:
   npm run kfed -- status ${spec.name}
-  kubectl --kubeconfig ${shown} --context ${spec.name} get kubefedclusters -n ${spec.plane.namespace}
-  kubectl --kubeconfig ${shown} --context ${spec.clusters[0]?.context ?? spec.name} get configmap kube-dns -n kube-system -o yaml
+  kubectl --kubeconfig ${kubeconfigPath} --context ${spec.name} get kubefedclusters -n ${spec.plane.namespace}
+  kubectl --kubeconfig ${kubeconfigPath} --context ${spec.clusters[0]?.context ?? spec.name} get configmap kube-dns -n kube-system -o yaml
   npm run kfed -- down ${spec.name} --wait
   npm stop`);
 }
@@ -76,6 +94,14 @@ async function emulatorClusters(kwokctl: string, workdir: string): Promise<strin
 
 async function down(argv: string[]): Promise<void> {
   const { values } = parseCommand(argv, { purge: { type: 'boolean' } }, 0);
+  // Decided before anything is stopped: a refused purge changes nothing.
+  const ownership = values.purge ? localDirOwnership() : undefined;
+  if (ownership?.kind === 'foreign') {
+    throw new ExitError(
+      ExitCode.BadInput,
+      `kfed: refusing to purge ${shown(localDir())}: ${ownership.reason}. kfed deletes only a directory it created and marked as its own; nothing was stopped or deleted (if it is yours to delete, delete it yourself)`,
+    );
+  }
   const state = readLocalState();
   const stopped = await stopLocalEnvironment();
   console.log(stopped.length ? `stopped ${stopped.join(', ')}` : 'no local servers running');
@@ -88,9 +114,9 @@ async function down(argv: string[]): Promise<void> {
       console.log(`${verb === 'delete' ? 'deleted' : 'stopped'} local cluster ${cluster}`);
     }
   }
-  if (values.purge && existsSync(localDir())) {
-    rmSync(localDir(), { recursive: true, force: true });
-    console.log(`removed ${localDir()}`);
+  if (ownership?.kind === 'kfed') {
+    removeLocalDir();
+    console.log(`removed ${shown(localDir())}`);
   }
 }
 

@@ -1,11 +1,13 @@
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
-import { workflowIds } from '../../contract.js';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
+import { legacyWorkflowIds, workflowIds } from '../../contract.js';
 import type { rebuild } from '../../workflows/rebuild.js';
 import { fileFlag, outputFlag, parseCommand, requireName } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { age, parseOutputFormat, printJson, table } from '../output.js';
 import { readSpecFile } from '../read-spec.js';
+import { quote, shown } from '../../spec/quote.js';
+import { cronProblem, everyProblem, type Every } from '../schedule-timing.js';
 
 export const help = `kfed schedule create NAME -f FILE (--cron EXPR | --every DURATION) [--overlap POLICY]
 kfed schedule list [-o json]
@@ -29,22 +31,20 @@ const overlapPolicies: Record<string, ScheduleOverlapPolicy> = {
 
 function scheduleSpec(cron: string | undefined, every: string | undefined): ScheduleSpec {
   if ((cron === undefined) === (every === undefined)) throw new UsageError('give exactly one of --cron EXPR or --every DURATION');
-  if (every !== undefined) {
-    if (!/^\d+(ms|s|m|h|d)$/.test(every)) throw new UsageError(`--every "${every}" is not a duration (e.g. 30m, 12h, 1d)`);
-    return { intervals: [{ every: every as `${number}${'ms' | 's' | 'm' | 'h' | 'd'}` }] };
-  }
-  if (cron?.trim().split(/\s+/).length !== 5 && !cron?.startsWith('@')) throw new UsageError(`--cron "${cron ?? ''}" is not a 5-field cron expression (e.g. "0 3 * * *")`);
-  return { cronExpressions: [cron] };
+  const problem = every !== undefined ? everyProblem(every) : cronProblem(cron ?? '');
+  if (problem) throw new UsageError(problem);
+  return every !== undefined ? { intervals: [{ every: every as Every }] } : { cronExpressions: [cron ?? ''] };
 }
 
 async function create(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand(argv, { ...fileFlag, cron: { type: 'string' }, every: { type: 'string' }, overlap: { type: 'string' } });
   const name = requireName(positionals);
-  const spec = readSpecFile(values.file);
-  if (spec.name !== name) throw new UsageError(`${values.file ?? ''} describes federation ${spec.name}, not ${name}`);
   const timing = scheduleSpec(values.cron, values.every);
-  const overlap = overlapPolicies[values.overlap ?? 'skip'];
-  if (!overlap) throw new UsageError(`--overlap "${values.overlap ?? ''}" is not one of ${Object.keys(overlapPolicies).join(', ')}`);
+  const overlapName = values.overlap ?? 'skip';
+  const overlap = Object.hasOwn(overlapPolicies, overlapName) ? overlapPolicies[overlapName] : undefined;
+  if (!overlap) throw new UsageError(`--overlap ${quote(overlapName, 40)} is not one of ${Object.keys(overlapPolicies).join(', ')}`);
+  const spec = readSpecFile(values.file);
+  if (spec.name !== name) throw new UsageError(`${shown(values.file ?? '')} describes federation ${spec.name}, not ${name}`);
   const { client, settings, close } = await connectClient();
   try {
     await client.schedule.create({
@@ -61,7 +61,12 @@ async function create(argv: string[]): Promise<void> {
       policies: { overlap },
       memo: { federation: name },
     });
-    console.log(`schedule ${workflowIds.schedule(name)} created (${values.cron ? `cron ${values.cron}` : `every ${values.every ?? ''}`}, overlap ${values.overlap ?? 'skip'})`);
+    console.log(`schedule ${workflowIds.schedule(name)} created (${values.cron ? `cron ${values.cron}` : `every ${values.every ?? ''}`}, overlap ${overlapName})`);
+  } catch (err) {
+    if (err instanceof ScheduleAlreadyRunning) {
+      throw new ExitError(ExitCode.BadInput, `kfed: federation ${name} already has a schedule (${workflowIds.schedule(name)}); delete it first with: kfed schedule delete ${name}`);
+    }
+    throw err;
   } finally {
     await close();
   }
@@ -74,7 +79,7 @@ async function list(argv: string[]): Promise<void> {
   try {
     const rows: { id: string; next?: Date; recent?: Date; paused: boolean }[] = [];
     for await (const s of client.schedule.list()) {
-      if (!s.scheduleId.startsWith('kfed-')) continue;
+      if (!s.scheduleId.startsWith('kfed/') && !s.scheduleId.startsWith('kfed-')) continue;
       rows.push({ id: s.scheduleId, next: s.info.nextActionTimes[0], recent: s.info.recentActions.at(-1)?.takenAt, paused: s.state.paused });
     }
     if (format === 'json') {
@@ -96,15 +101,14 @@ async function withSchedule(argv: string[], action: 'delete' | 'trigger'): Promi
   const name = requireName(positionals);
   const { client, close } = await connectClient();
   try {
-    const handle = client.schedule.getHandle(workflowIds.schedule(name));
+    const current = client.schedule.getHandle(workflowIds.schedule(name));
+    // A schedule made by an older kfed still has its old id.
+    const handle = (await current.describe().then(() => true, () => false)) ? current : client.schedule.getHandle(legacyWorkflowIds.schedule(name));
     if (action === 'delete') await handle.delete();
     else await handle.trigger();
     console.log(`schedule ${handle.scheduleId} ${action === 'delete' ? 'deleted' : 'triggered (a rebuild starts now)'}`);
   } catch (err) {
-    if (err instanceof ScheduleNotFoundError) {
-      console.error(`kfed: no schedule for federation ${name}`);
-      throw new ExitError(ExitCode.BadInput);
-    }
+    if (err instanceof ScheduleNotFoundError) throw new ExitError(ExitCode.BadInput, `kfed: no schedule for federation ${name}`);
     throw err;
   } finally {
     await close();

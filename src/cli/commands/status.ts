@@ -1,20 +1,33 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { workflowIds } from '../../contract.js';
-import type { FederationSummary } from '../../contract.js';
+import { federationOfRunId } from '../../contract.js';
+import type { FederationHealth, FederationSummary } from '../../contract.js';
 import { conditions, type FederationProgress } from '../../workflows/progress.js';
-import { outputFlag, parseCommand } from '../args.js';
+import { federationName, outputFlag, parseCommand } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
-import { queryProgress, queryServiceDns } from '../../client/runs.js';
-import { serviceDnsHeadline } from '../../service-dns/details.js';
+import { queryProgress, queryServiceDns, runOutcome, findRun } from '../../client/runs.js';
+import type { FailureInfo } from '../../contract.js';
+import { formatHealth, liveHealthTimeoutMs, readLiveHealth, unreadHealth } from '../live-health.js';
+import { describeFailure } from '../outcome.js';
 import { age, parseOutputFormat, printJson, seconds, table } from '../output.js';
+import { specOf } from '../spec-of-run.js';
+import { formatServiceDns } from '../service-dns-view.js';
 import { runLink } from '../ui.js';
 
 export const help = `kfed status [NAME] [-o json]
 
 Without NAME: every federation's latest run. With NAME: its clusters (NAME STATUS AGE, like
-\`kubectl get clusters\`), the state of every step and the conditions, then its service DNS
-sync: the last pass, the records it keeps in the zone and each Service's health per cluster.`;
+\`kubectl get clusters\`), the state of every step and the conditions; for a run that failed,
+its failure with the error type and a hint (also in -o json as "failure"). Beside the recorded
+run, the federation's live health read from the host by a worker, like \`kubectl get
+kubefedclusters\`: each member's READY, OFFLINE, KUBERNETES-VERSION, LAST-PROBE and KubeFed's
+message when it is not Ready (in -o json as "health"). When no worker answers within
+${seconds(liveHealthTimeoutMs)}, it says so and shows the recorded run alone. Then its service
+DNS sync: the last pass, the records it keeps in the zone and each Service's health per cluster
+(in -o json as "serviceDns").`;
+
+/** Statuses of a run that ended without its result. */
+const unsuccessful = new Set(['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT']);
 
 /** The summary table printed after a successful run. */
 export function printSummary(summary: FederationSummary): void {
@@ -49,31 +62,6 @@ function printProgress(progress: FederationProgress, now: number): void {
   console.log(conditions(progress).map((c) => `${c.type}=${c.status}${c.status === 'True' ? '' : ` (${c.reason}: ${c.message})`}`).join('\n'));
 }
 
-// ---- the service-DNS sync: its records and its last pass ----------------------------------
-
-/** The sync's headline, its records and its Services' health per cluster. */
-function printServiceDns(sync: NonNullable<Awaited<ReturnType<typeof queryServiceDns>>>, now: number): void {
-  const status = sync.status;
-  console.log(`\nservice DNS (${sync.workflowId}, ${sync.state}): ${status ? serviceDnsHeadline(status, now) : 'no worker answered'}`);
-  const last = status?.lastPass;
-  if (!last) return;
-  if (last.records.length > 0) {
-    console.log(table(['NAME', 'TYPE', 'TTL', 'DATA'], last.records.map((r) => [r.name, r.type, String(r.ttl), r.rrdatas.join(',')])));
-    if (last.recordCount > last.records.length) console.log(`… and ${last.recordCount - last.records.length} more record sets`);
-  }
-  if (last.services.length > 0) {
-    console.log('');
-    console.log(
-      table(
-        ['SERVICE', 'CLUSTERS'],
-        last.services.map((svc) => [svc.service, svc.clusters.map((c) => `${c.cluster}=${c.state}${c.addresses.length ? `(${c.addresses.join(',')})` : ''}`).join(' ') + (svc.skipped ? ` — no records: ${svc.skipped}` : '')]),
-      ),
-    );
-  }
-  for (const c of last.clusters.filter((x) => !x.reachable)) console.log(`cluster ${c.cluster} did not answer: ${c.error ?? ''}`);
-  for (const conflict of last.conflicts) console.log(`left alone (not kfed's): ${conflict}`);
-}
-
 async function latestRuns(client: Client): Promise<WorkflowExecutionInfo[]> {
   const latest = new Map<string, WorkflowExecutionInfo>();
   for await (const info of client.workflow.list({ query: "WorkflowType = 'federate'" })) {
@@ -83,53 +71,80 @@ async function latestRuns(client: Client): Promise<WorkflowExecutionInfo[]> {
   return [...latest.values()].sort((a, b) => a.workflowId.localeCompare(b.workflowId));
 }
 
+/** The live health of the federation whose spec its last federate run recorded. */
+async function liveHealth(client: Client, taskQueue: string, name: string): Promise<FederationHealth> {
+  let spec;
+  try {
+    spec = await specOf(client, name, undefined);
+  } catch (err) {
+    const message = err instanceof ExitError ? (err.userMessage ?? err.message) : err instanceof Error ? err.message : String(err);
+    return unreadHealth({ name, host: '(unknown host)' }, message.replace(/^kfed: /, ''));
+  }
+  return readLiveHealth(client, taskQueue, spec);
+}
+
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand(argv, { ...outputFlag });
   const format = parseOutputFormat(values.output);
+  const name = positionals[0] === undefined ? undefined : federationName(positionals[0]);
   const { client, settings, close } = await connectClient();
   try {
-    const name = positionals[0];
     if (!name) {
       const runs = await latestRuns(client);
       if (format === 'json') {
-        printJson(runs.map((r) => ({ federation: r.workflowId.replace(/^kfed-/, ''), workflowId: r.workflowId, runId: r.runId, status: r.status.name, startTime: r.startTime, closeTime: r.closeTime })));
+        printJson(runs.map((r) => ({ federation: federationOfRunId(r.workflowId) ?? r.workflowId, workflowId: r.workflowId, runId: r.runId, status: r.status.name, startTime: r.startTime, closeTime: r.closeTime })));
         return;
       }
       if (runs.length === 0) {
         console.log('no federations yet; start one with: kfed up -f FILE');
         return;
       }
-      console.log(table(['NAME', 'STATUS', 'AGE', 'RUN'], runs.map((r) => [r.workflowId.replace(/^kfed-/, ''), r.status.name, age(r.startTime.getTime()), r.runId])));
+      console.log(table(['NAME', 'STATUS', 'AGE', 'RUN'], runs.map((r) => [federationOfRunId(r.workflowId) ?? r.workflowId, r.status.name, age(r.startTime.getTime()), r.runId])));
       return;
     }
-    const handle = client.workflow.getHandle(workflowIds.federation(name));
+    const handle = await findRun(client, name, 'federation');
     const description = await handle.describe().catch(() => undefined);
-    if (!description) {
-      console.error(`kfed: no federation named ${name}; start one with: kfed up -f FILE`);
-      throw new ExitError(ExitCode.BadInput);
+    if (!description) throw new ExitError(ExitCode.BadInput, `kfed: no federation named ${name}; start one with: kfed up -f FILE`);
+    // The recorded run and the live read are independent: ask for both at once.
+    // A query waits for a worker far longer than the live read does; neither may hold status up.
+    const deadline = Date.now() + liveHealthTimeoutMs;
+    const [progress, health, serviceDns] = await Promise.all([
+      client.withDeadline(deadline, () => queryProgress(handle)),
+      liveHealth(client, settings.taskQueue, name),
+      client.withDeadline(deadline, () => queryServiceDns(client, name)),
+    ]);
+    // A closed failed run keeps its failure (type and hint included) in its outcome.
+    let failure: FailureInfo | undefined;
+    if (unsuccessful.has(description.status.name)) {
+      const outcome = await runOutcome(handle);
+      if (outcome.status !== 'COMPLETED') failure = outcome.failure;
     }
-    const progress = await queryProgress(handle);
-    const serviceDns = await queryServiceDns(client, name);
     const link = runLink(settings.namespace, description.workflowId, description.runId);
     if (format === 'json') {
       printJson({
-        serviceDns,
         federation: name,
         workflowId: description.workflowId,
         runId: description.runId,
         status: description.status.name,
         startTime: description.startTime,
         closeTime: description.closeTime,
+        failure,
         conditions: progress ? conditions(progress) : undefined,
         progress,
+        health,
+        serviceDns,
         ui: link,
       });
       return;
     }
-    console.log(`federation ${name}: last run ${description.status.name}, started ${age(description.startTime.getTime())} ago${link ? ` — ${link}` : ''}\n`);
+    console.log(`federation ${name}: last run ${description.status.name}, started ${age(description.startTime.getTime())} ago${link ? ` — ${link}` : ''}`);
+    if (failure) console.log(`${description.status.name.toLowerCase().replace('_', ' ')}: ${describeFailure(failure)}`);
+    console.log('');
     if (progress) printProgress(progress, description.closeTime?.getTime() ?? Date.now());
     else console.log('(no worker answered the progress query; start one with `npm run worker` to see steps)');
-    if (serviceDns) printServiceDns(serviceDns, Date.now());
+    console.log('');
+    console.log(formatHealth(health));
+    if (serviceDns) console.log(`\n${formatServiceDns(serviceDns, Date.now())}`);
   } finally {
     await close();
   }

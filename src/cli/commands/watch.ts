@@ -1,8 +1,9 @@
-import { workflowIds } from '../../contract.js';
+import { findRun } from '../../client/runs.js';
 import { parseCommand, requireName } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
 import { followRun } from '../../client/runs.js';
+import { failureLine } from '../outcome.js';
 import { ProgressPrinter } from '../progress-view.js';
 
 export const help = `kfed watch NAME [--teardown]
@@ -15,18 +16,12 @@ export async function run(argv: string[]): Promise<void> {
   const name = requireName(positionals);
   const { client, close } = await connectClient();
   try {
-    const workflowId = values.teardown ? workflowIds.teardown(name) : workflowIds.federation(name);
-    const handle = client.workflow.getHandle(workflowId);
-    if (!(await handle.describe().catch(() => undefined))) {
-      console.error(`kfed: no run ${workflowId}; start one with: kfed up -f FILE`);
-      throw new ExitError(ExitCode.BadInput);
-    }
+    const handle = await findRun(client, name, values.teardown ? 'teardown' : 'federation');
+    const workflowId = handle.workflowId;
+    if (!(await handle.describe().catch(() => undefined))) throw new ExitError(ExitCode.BadInput, `kfed: no run ${workflowId}; start one with: kfed up -f FILE`);
     const printer = new ProgressPrinter();
     const outcome = await followRun(handle, (p) => { printer.update(p); });
-    if (outcome.status !== 'COMPLETED') {
-      console.error(`kfed: ${workflowId} ${outcome.status.toLowerCase()}: ${outcome.error}`);
-      throw new ExitError(ExitCode.RunFailed);
-    }
+    if (outcome.status !== 'COMPLETED') throw new ExitError(ExitCode.RunFailed, failureLine(workflowId, outcome));
   } finally {
     await close();
   }

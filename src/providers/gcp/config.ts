@@ -31,7 +31,9 @@ export function gcpFromEnv(env: NodeJS.ProcessEnv = process.env): GcpProviders {
   if (dnsEndpoint && !/^https?:\/\/[^/]+/.test(dnsEndpoint)) {
     throw new Error(`${gcpEnvVars.dnsEndpoint}="${dnsEndpoint}" must be a URL such as http://127.0.0.1:8080/dns/v1`);
   }
+  if (dnsEndpoint) requireTlsUnlessLoopback(gcpEnvVars.dnsEndpoint, dnsEndpoint);
   const gkeEndpoint = env[gcpEnvVars.gkeEndpoint];
+  if (gkeEndpoint) requireTlsUnlessLoopback(gcpEnvVars.gkeEndpoint, gkeEndpoint);
   const endpoint = gkeEndpoint ? parseEnvEndpoint(gkeEndpoint) : defaultGkeEndpoint;
   const gke = new GoogleGkeProvider({ tokens, endpoint });
   return {
@@ -40,6 +42,26 @@ export function gcpFromEnv(env: NodeJS.ProcessEnv = process.env): GcpProviders {
     tokens,
     close: () => gke.close(),
   };
+}
+
+/** Hosts that plaintext may reach: the bearer token must never cross a network in clear. */
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/**
+ * Plaintext (`http://`) only to loopback: every request carries the Google access token, which
+ * grants container.admin and dns.admin.
+ * @throws Error naming the variable.
+ */
+export function requireTlsUnlessLoopback(variable: string, value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return; // the endpoint's own parser names the malformed value
+  }
+  if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname) && !/^127\.\d+\.\d+\.\d+$/.test(url.hostname)) {
+    throw new Error(`${variable}="${value}": plaintext http:// is allowed only to loopback (localhost, 127.0.0.1, ::1), since every request carries the Google access token; use https://`);
+  }
 }
 
 function parseEnvEndpoint(value: string): ReturnType<typeof parseGkeEndpoint> {

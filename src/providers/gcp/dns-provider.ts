@@ -3,7 +3,7 @@ import { DNS } from '@google-cloud/dns';
 import { ConflictError, NotFoundError, TransientError } from '../errors.js';
 import { TokenSourceAuthClient } from './auth-client.js';
 import { classifyDnsError, type ErrorContext } from './errors.js';
-import { cloudManagedByKfed } from '../../ownership.js';
+import { cloudLabelKeys, cloudManagedByKfed, managedByValue } from '../../ownership.js';
 import { chunkChange } from './record-changes.js';
 import { zoneNotEmptyError, zoneOwnership } from './record-registry.js';
 import type { AccessTokenSource, DeleteZoneOptions, DnsProvider, RecordChange, RecordSet, ZoneInfo } from './types.js';
@@ -80,7 +80,7 @@ export class GoogleDnsProvider implements DnsProvider {
         method: 'POST',
         uri: '/managedZones',
         qs: { clientOperationId: clientOperationId(project, zone, dnsName, options.requestId) },
-        json: { name: zone, dnsName, description: 'Managed by kfed', labels: { ...options.labels } },
+        json: { name: zone, dnsName, description: 'Managed by kfed', labels: { [cloudLabelKeys.managedBy]: managedByValue, ...options.labels } },
       })) as ManagedZoneBody;
       return { ...toZoneInfo(body, zone), created: true };
     } catch (err) {

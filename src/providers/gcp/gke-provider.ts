@@ -116,6 +116,16 @@ export class GoogleGkeProvider implements GkeProvider {
     }
   }
 
+  async listClusters(project: string): Promise<ClusterInfo[]> {
+    const parent = `projects/${project}/locations/-`;
+    try {
+      const [response] = await this.client.listClusters({ parent }, await this.callOptions());
+      return (response.clusters ?? []).map((c) => toClusterInfo(c, c.location ?? '', c.name ?? ''));
+    } catch (err) {
+      throw classifyGkeError(err, context('list clusters', project, parent));
+    }
+  }
+
   async getCluster(project: string, location: string, name: string): Promise<ClusterInfo | undefined> {
     const cluster = await this.readCluster(project, location, name);
     return cluster ? toClusterInfo(cluster, location, name) : undefined;
@@ -286,12 +296,16 @@ function statusMessage(cluster: Cluster): string {
 }
 
 function toClusterInfo(cluster: Cluster, location: string, name: string): ClusterInfo {
+  const pools = cluster.nodePools ?? [];
+  const machineTypes = [...new Set(pools.map((p) => p.config?.machineType ?? '').filter(Boolean))];
   const info = {
     name: cluster.name ?? name,
     location: cluster.location ?? location,
     status: clusterStatusOf(cluster),
     statusMessage: statusMessage(cluster),
     labels: { ...(cluster.resourceLabels ?? {}) },
+    nodes: pools.length ? pools.reduce((sum, p) => sum + (p.initialNodeCount ?? 0), 0) : (cluster.currentNodeCount ?? cluster.initialNodeCount ?? 0),
+    machineTypes,
   };
   return cluster.endpoint ? { ...info, endpoint: cluster.endpoint } : info;
 }

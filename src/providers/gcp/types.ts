@@ -96,6 +96,10 @@ export interface ClusterInfo {
   readonly labels: Readonly<Record<string, string>>;
   /** Present once the control plane is up. */
   readonly endpoint?: string;
+  /** Nodes over all node pools (as created). */
+  readonly nodes: number;
+  /** The node pools' machine types. */
+  readonly machineTypes: readonly string[];
 }
 
 export interface GkeProvider {
@@ -104,6 +108,8 @@ export interface GkeProvider {
    * never a second create). Returns the pending operation's name when one was started.
    */
   ensureCluster(project: string, request: ClusterRequest): Promise<{ readonly created: boolean; readonly status: GkeClusterStatus; readonly operation?: string }>;
+  /** Every cluster of the project, in all locations (read-only). */
+  listClusters(project: string): Promise<ClusterInfo[]>;
   /** The cluster, or undefined when it does not exist (read-only; used by plans and teardown). */
   getCluster(project: string, location: string, name: string): Promise<ClusterInfo | undefined>;
   /**

@@ -133,9 +133,10 @@ export class KubeClient {
   /**
    * Server-side apply with field manager `kfed`, forcing ownership of the fields kfed sets (as
    * `kubectl apply --server-side --force-conflicts`): kfed's manifests are the desired state.
+   * `kind` gives the REST facts (plural, scope) of a kind outside kfed's table.
    */
-  async apply<T extends KubeObject>(obj: KubeObject): Promise<T> {
-    return this.json<T>(HttpMethod.PATCH, objectPath(refOf(obj)), {
+  async apply<T extends KubeObject>(obj: KubeObject, kind?: KindRef): Promise<T> {
+    return this.json<T>(HttpMethod.PATCH, objectPath(refOf(obj, kind)), {
       action: 'apply',
       target: describeRef(refOf(obj)),
       query: { fieldManager, force: 'true', fieldValidation: 'Strict' },
@@ -171,9 +172,12 @@ export class KubeClient {
     }
   }
 
-  /** Replaces the object; with `metadata.resourceVersion` set this is an optimistic-lock update. */
-  async replace<T extends KubeObject>(obj: KubeObject): Promise<T> {
-    const ref = refOf(obj);
+  /**
+   * Replaces the object; with `metadata.resourceVersion` set this is an optimistic-lock update.
+   * `kind` gives the REST facts of a kind outside kfed's table (as for {@link apply}).
+   */
+  async replace<T extends KubeObject>(obj: KubeObject, kind?: KindRef): Promise<T> {
+    const ref = refOf(obj, kind);
     return this.json<T>(HttpMethod.PUT, objectPath(ref), {
       action: 'update',
       target: describeRef(ref),

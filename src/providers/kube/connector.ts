@@ -1,18 +1,22 @@
 /**
  * Turns a {@link ClusterTarget} (plain, credential-free workflow data) into an authenticated
  * client-node `KubeConfig` at run time: a bearer token from the {@link AccessTokenSource} for GKE
- * clusters, the worker's kubeconfig file for the others.
+ * clusters, the worker's kubeconfig file for the others (refused when it gives up TLS or its
+ * verification and the spec did not accept that: see transport-security.ts).
  */
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { delimiter, dirname } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { InvalidSpecError, ProviderError, TransientError } from '../errors.js';
 import type { AccessTokenSource } from '../gcp/types.js';
 import type { ClusterTarget } from '../types.js';
 import { BoundedKubeConfig, defaultRequestTimeoutMs } from './bounded-kube-config.js';
 import { endpointOf } from './client.js';
+import { defaultKubeconfigFiles, expandHome, readBounded, readTrustedKubeconfig, workerKubeconfigTrust, type KubeconfigTrust } from './kubeconfig-files.js';
+import { checkTransport } from './transport-security.js';
 import type { KubeConnector } from './types.js';
+
+export { expandHome };
 
 /** An API server reached with a bearer token only. */
 export interface TokenAccess {
@@ -48,23 +52,34 @@ export interface ApiAccess {
   readonly insecure: boolean;
 }
 
-/** The current cluster's endpoint and CA. */
+/**
+ * The current cluster's endpoint and CA. A CA file is read bounded and must hold PEM
+ * certificates: its content goes into workflow history and the KubeFedCluster, so a file that
+ * is anything else is refused without being echoed.
+ * @throws InvalidSpecError for an unreadable or non-certificate CA file.
+ */
 export function apiAccessOf(kc: KubeConfig): ApiAccess {
   const cluster = kc.getCurrentCluster();
   const apiEndpoint = endpointOf(kc);
   let caBundle = cluster?.caData;
-  if (!caBundle && cluster?.caFile) caBundle = readFileSync(cluster.caFile).toString('base64');
+  if (!caBundle && cluster?.caFile) {
+    const pem = readBounded(cluster.caFile, `CA certificate file ${cluster.caFile}`);
+    if (!isCertificatePem(pem)) throw new InvalidSpecError(`CA certificate file ${cluster.caFile} holds no PEM certificate`, { resource: cluster.caFile });
+    caBundle = Buffer.from(pem).toString('base64');
+  }
   return { apiEndpoint, caBundle, insecure: cluster?.skipTLSVerify ?? false };
 }
 
-/**
- * `~` or `~/…` → the worker's home directory (as a shell would expand it): spec files name
- * `~/.kube/config`, and no shell runs between the spec and the worker. Other paths are returned
- * as they are (`~user/` is not supported: the worker reads its own files only).
- */
-export function expandHome(path: string): string {
-  if (path === '~') return homedir();
-  return path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
+/** Whether the text is one or more PEM certificates and nothing else. */
+function isCertificatePem(text: string): boolean {
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0 || text.replace(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g, '').trim() !== '') return false;
+  try {
+    for (const block of blocks) new X509Certificate(block);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What the worker gives its {@link KubeTargetConnector}. */
@@ -73,6 +88,13 @@ export interface KubeTargetConnectorOptions {
   readonly tokens?: AccessTokenSource;
   /** Deadline of each request made with the returned KubeConfig. @default 15 s */
   readonly requestTimeoutMs?: number;
+  /**
+   * Where the worker's own kubeconfig is (KUBECONFIG) and which directories it trusts besides
+   * (KFED_KUBECONFIG_DIRS). @default the process environment, read at each connect
+   */
+  readonly env?: Readonly<Partial<Record<'KUBECONFIG' | 'KFED_KUBECONFIG_DIRS', string>>>;
+  /** Which kubeconfig files may be read. @default {@link workerKubeconfigTrust} of `env` */
+  readonly trust?: KubeconfigTrust;
 }
 
 /** The worker's {@link KubeConnector}. The returned KubeConfigs hold credentials: never log or return them. */
@@ -104,20 +126,23 @@ export class KubeTargetConnector implements KubeConnector {
   }
 
   private connectKubeconfig(target: Extract<ClusterTarget, { kind: 'kubeconfig' }>): KubeConfig {
-    const fromEnv = process.env.KUBECONFIG?.split(delimiter).filter((f) => f.length > 0) ?? [];
-    const named = target.kubeconfig ? [target.kubeconfig] : fromEnv.length ? fromEnv : [join(homedir(), '.kube', 'config')];
+    const env = this.options.env ?? process.env;
+    const trust = this.options.trust ?? workerKubeconfigTrust(env);
+    const named = target.kubeconfig ? [target.kubeconfig] : defaultKubeconfigFiles(env);
     const files = named.map(expandHome);
     const kc = new BoundedKubeConfig(this.timeoutMs);
     for (const [i, file] of files.entries()) {
       const part = i === 0 ? kc : new KubeConfig();
+      const text = readTrustedKubeconfig(file, trust, `kubeconfig ${file} for cluster ${target.name}`);
       try {
-        part.loadFromFile(file);
+        part.loadFromString(text);
+        // Relative certificate paths are relative to the file, as client-node's loadFromFile does.
+        part.makePathsAbsolute(dirname(file));
         // Several files (KUBECONFIG=a:b) merge as in client-node's loadFromDefault; the first names the current context.
         if (part !== kc) kc.mergeConfig(part, true);
-      } catch (err) {
+      } catch {
         // NOTE: no cause and no parser message: YAML errors quote the file, which holds credentials.
-        const problem = (err as { code?: unknown }).code === 'ENOENT' ? 'no such file' : 'not a valid kubeconfig';
-        throw new InvalidSpecError(`cannot read kubeconfig ${file} for cluster ${target.name}: ${problem}`, {
+        throw new InvalidSpecError(`cannot read kubeconfig ${file} for cluster ${target.name}: not a valid kubeconfig`, {
           resource: file,
           hint: "set the cluster's kubeconfig path, or KUBECONFIG on the worker",
         });
@@ -131,9 +156,12 @@ export class KubeTargetConnector implements KubeConnector {
       });
     }
     kc.setCurrentContext(target.context);
-    if (!kc.getCurrentCluster()?.server) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster?.server) {
       throw new InvalidSpecError(`kubeconfig context "${target.context}" names no cluster with a server`, { resource: files.join(delimiter) });
     }
+    // Before any request: an unverified or plaintext connection would already carry the credentials.
+    checkTransport({ server: cluster.server, skipTLSVerify: cluster.skipTLSVerify }, target, files.join(delimiter));
     return kc;
   }
 }

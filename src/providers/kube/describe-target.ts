@@ -8,6 +8,7 @@ import type { ClusterTarget } from '../types.js';
 import { KubeClient } from './client.js';
 import { apiAccessOf, type ApiAccess } from './connector.js';
 import { UnreachableError } from './errors.js';
+import { transportWarning } from './transport-security.js';
 import type { KubeConnector } from './types.js';
 
 /** What the workflow may know about an existing cluster: no credential. */
@@ -16,6 +17,8 @@ export interface TargetDescription {
   readonly endpoint: string;
   /** Base64 PEM CA, as GKE returns it; '' when the kubeconfig names none (system CAs, or TLS verification skipped). */
   readonly caCertificate: string;
+  /** Set when the spec accepted a kubeconfig without verified TLS: what plans and steps warn about. */
+  readonly transportWarning?: string;
 }
 
 /** `cluster east (context prod-eu)`: how messages name the target. */
@@ -67,9 +70,8 @@ export async function describeTarget(connector: KubeConnector, target: ClusterTa
   } catch (err) {
     // NOTE: no cause: only the file name matters, and nothing of a kubeconfig belongs in a message.
     const file = kc.getCurrentCluster()?.caFile ?? 'the CA file';
-    throw new InvalidSpecError(`${about(target)}: cannot read the CA certificate ${file} its kubeconfig names (${(err as { code?: string }).code ?? 'unreadable'})`, {
-      resource: file,
-    });
+    const problem = err instanceof ProviderError ? err.message : 'unreadable';
+    throw new InvalidSpecError(`${about(target)}: the CA certificate its kubeconfig names is refused: ${problem}`, { resource: file });
   }
   const client = new KubeClient(kc);
   try {
@@ -78,5 +80,7 @@ export async function describeTarget(connector: KubeConnector, target: ClusterTa
   } catch (err) {
     throw explain(err, target);
   }
-  return { endpoint: access.apiEndpoint, caCertificate: access.caBundle ?? '' };
+  const cluster = kc.getCurrentCluster();
+  const warning = cluster ? transportWarning({ server: cluster.server, skipTLSVerify: cluster.skipTLSVerify }) : undefined;
+  return { endpoint: access.apiEndpoint, caCertificate: access.caBundle ?? '', ...(warning ? { transportWarning: warning } : {}) };
 }

@@ -147,3 +147,11 @@ export function classifyKubeError(err: unknown, ctx: KubeCallContext): unknown {
   }
   return err;
 }
+
+/**
+ * Whether an error is the API server refusing to authenticate the caller (HTTP 401), as opposed
+ * to refusing an authenticated caller (403): how a revoked token shows.
+ */
+export function isUnauthenticated(err: unknown): boolean {
+  return err instanceof PermissionError && err.cause instanceof ApiException && err.cause.code === 401;
+}

@@ -1,21 +1,47 @@
 /**
- * KubeFed v2 (v0.10.0) as kfed's {@link ControlPlane}: install on the host, join/unjoin as
- * kubefedctl does, and verify joins with the plane's own credentials.
+ * KubeFed v2 (v0.10.0) as kfed's {@link ControlPlane}: install on the host (Cluster or
+ * Namespaced scope), join/unjoin as kubefedctl does, verify joins with the plane's own
+ * credentials, and rotate those credentials.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterTarget, PlanItem } from '../types.js';
 import { KubeClient } from './client.js';
 import { apiAccessOf } from './connector.js';
+import { InvalidSpecError } from '../errors.js';
 import { UnreachableError } from './errors.js';
-import { checkHost, prepareMember, registerOnHost } from './join.js';
+import { checkHost, prepareMember, registerOnHost, type TokenWaitOptions } from './join/join.js';
+import { revokeTokens, rotateToken, tokenGenerations } from './join/rotate.js';
+import { joinedMembers } from './join/joined.js';
+import { planJoin } from './join/plan.js';
+import { planeNamespaceUid, removeFromHost, removeFromMember } from './join/unjoin.js';
+import { verifyJoin } from './join/verify.js';
 import { hostSecretName, serviceAccountName, validateJoinNames } from './names.js';
-import { planJoinOn } from './plan-join.js';
-import { planPlane } from './plan-plane.js';
-import { installPlane } from './plane-install.js';
-import { uninstallPlane } from './plane-uninstall.js';
-import { planeNamespaceUid, removeFromHost, removeFromMember } from './unjoin.js';
-import { verifyJoined } from './verify-join.js';
-import type { ControlPlane, JoinNames, JoinResult, KubeConnector, PlaneStatus, UninstallResult, UnjoinResult, VerifyResult } from './types.js';
+import { initPlane } from './plane/init.js';
+import { planInit } from './plane/plan.js';
+import { runCanary } from './plane/canary.js';
+import { releaseFederatedObjects } from './plane/federated-objects.js';
+import { memberHealth, planeHealth } from './plane/health.js';
+import { uninstallPlane } from './plane/uninstall.js';
+import {
+  defaultPlaneScope,
+  type CanaryMember,
+  type CanaryResult,
+  type ControlPlane,
+  type JoinedMember,
+  type JoinNames,
+  type JoinResult,
+  type MemberTokens,
+  type PlaneOptions,
+  type KubeConnector,
+  type MemberHealth,
+  type PlaneStatus,
+  type ReleaseResult,
+  type RevokedTokens,
+  type RotatedToken,
+  type UninstallResult,
+  type UnjoinResult,
+  type VerifyResult,
+} from './types.js';
 
 /** Dependencies and timings of a {@link KubeFedPlane}. */
 export interface KubeFedPlaneOptions {
@@ -28,6 +54,13 @@ export interface KubeFedPlaneOptions {
   readonly tokenTimeoutMs?: number;
   /** Interval of readiness and token polls. @default 500 ms */
   readonly pollIntervalMs?: number;
+  /**
+   * How long a member's API server may go on accepting a revoked token (kube-apiserver caches a
+   * successful token authentication for 10 s). @default 60 s
+   */
+  readonly revocationTimeoutMs?: number;
+  /** How long KubeFed may take to propagate (and remove) the canary, or to release federated objects. @default 120 s */
+  readonly propagationTimeoutMs?: number;
 }
 
 /** The KubeFed control plane. Every method is idempotent and safe to re-run after a crash. */
@@ -47,10 +80,11 @@ export class KubeFedPlane implements ControlPlane {
     return { kc, client: this.client(kc) };
   }
 
-  async init(host: ClusterTarget, options: { readonly namespace: string; readonly timeoutMs?: number }): Promise<PlaneStatus> {
+  async init(host: ClusterTarget, options: PlaneOptions & { readonly timeoutMs?: number }): Promise<PlaneStatus> {
     const { client } = await this.connect(host);
-    return installPlane(client, {
+    return initPlane(client, {
       namespace: options.namespace,
+      scope: options.scope ?? defaultPlaneScope,
       timeoutMs: options.timeoutMs ?? this.options.initTimeoutMs ?? 180_000,
       pollIntervalMs: this.pollIntervalMs,
     });
@@ -62,10 +96,7 @@ export class KubeFedPlane implements ControlPlane {
     const memberSide = await this.connect(member);
     const endpoint = apiAccessOf(memberSide.kc);
     await checkHost(hostSide.client, names, endpoint.apiEndpoint);
-    const credentials = await prepareMember(memberSide.client, endpoint, names, names.scope ?? 'Cluster', {
-      timeoutMs: this.options.tokenTimeoutMs ?? 30_000,
-      intervalMs: Math.min(this.pollIntervalMs, 250),
-    });
+    const credentials = await prepareMember(memberSide.client, endpoint, names, this.tokenWait());
     const hostChanged = await registerOnHost(hostSide.client, names, credentials);
     return {
       kubeFedCluster: names.member,
@@ -76,9 +107,38 @@ export class KubeFedPlane implements ControlPlane {
     };
   }
 
+  /** How long and how often to look for a member's token. */
+  private tokenWait(): TokenWaitOptions {
+    return { timeoutMs: this.options.tokenTimeoutMs ?? 30_000, intervalMs: Math.min(this.pollIntervalMs, 250) };
+  }
+
+  async memberTokens(member: ClusterTarget, names: JoinNames): Promise<MemberTokens> {
+    validateJoinNames(names);
+    const { client } = await this.connect(member);
+    return { generations: await tokenGenerations(client, names) };
+  }
+
+  /** See {@link rotateToken}: the token goes from the member to the host Secret and nowhere else. */
+  async rotateToken(host: ClusterTarget, member: ClusterTarget, names: JoinNames, generation: number): Promise<RotatedToken> {
+    validateJoinNames(names);
+    const hostSide = await this.connect(host);
+    const memberSide = await this.connect(member);
+    return rotateToken(hostSide.client, memberSide.client, apiAccessOf(memberSide.kc), names, generation, this.tokenWait());
+  }
+
+  async revokeTokens(host: ClusterTarget, member: ClusterTarget, names: JoinNames, keep: number): Promise<RevokedTokens> {
+    validateJoinNames(names);
+    const hostSide = await this.connect(host);
+    const memberSide = await this.connect(member);
+    return revokeTokens(hostSide.client, memberSide.client, apiAccessOf(memberSide.kc), names, keep, {
+      timeoutMs: this.options.revocationTimeoutMs ?? 60_000,
+      intervalMs: this.pollIntervalMs,
+    });
+  }
+
   async verifyJoin(host: ClusterTarget, names: JoinNames): Promise<VerifyResult> {
     const { client } = await this.connect(host);
-    return verifyJoined(client, names, client.timeoutMs);
+    return verifyJoin(client, names, client.timeoutMs);
   }
 
   /**
@@ -87,10 +147,11 @@ export class KubeFedPlane implements ControlPlane {
    * deleted before its unjoin — leaves the host clean and is reported as `unreachable`; any other
    * member failure (e.g. permission) is thrown so a retry can finish the job.
    */
-  async unjoin(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<UnjoinResult> {
+  async unjoin(host: ClusterTarget, member: ClusterTarget | undefined, names: JoinNames): Promise<UnjoinResult> {
     validateJoinNames(names);
     const hostSide = await this.connect(host);
     const hostChanged = await removeFromHost(hostSide.client, names);
+    if (!member) return { changed: hostChanged, member: 'skipped' };
     const hostUid = await planeNamespaceUid(hostSide.client, names.namespace);
     try {
       const memberSide = await this.connect(member);
@@ -102,17 +163,17 @@ export class KubeFedPlane implements ControlPlane {
     }
   }
 
-  /** Read-only (GETs only, so read-only credentials suffice): see {@link planPlane}. */
-  async planInit(host: ClusterTarget, options: { readonly namespace: string }): Promise<PlanItem[]> {
+  /** Read-only (GETs only, so read-only credentials suffice): see {@link planInit}. */
+  async planInit(host: ClusterTarget, options: PlaneOptions): Promise<PlanItem[]> {
     const { client } = await this.connect(host);
-    return [await planPlane(client, host.name, options.namespace)];
+    return [await planInit(client, host.name, options.namespace, options.scope ?? defaultPlaneScope)];
   }
 
-  /** Read-only: see {@link planJoinOn}. The member is reached only when the plane is installed. */
+  /** Read-only: see {@link planJoin}. The member is reached only when the plane is installed. */
   async planJoin(host: ClusterTarget, member: ClusterTarget, names: JoinNames): Promise<PlanItem> {
     validateJoinNames(names);
     const { client } = await this.connect(host);
-    return planJoinOn(
+    return planJoin(
       client,
       async () => {
         const memberSide = await this.connect(member);
@@ -125,6 +186,41 @@ export class KubeFedPlane implements ControlPlane {
   /** See {@link uninstallPlane}: only kfed-labelled objects, refused while members are joined. */
   async uninstall(host: ClusterTarget, options: { readonly namespace: string }): Promise<UninstallResult> {
     const { client } = await this.connect(host);
-    return uninstallPlane(client, options.namespace);
+    return uninstallPlane(client, options.namespace, { timeoutMs: this.options.propagationTimeoutMs ?? 120_000, intervalMs: this.pollIntervalMs });
+  }
+
+  async joined(host: ClusterTarget, options: { readonly namespace: string; readonly federation: string }): Promise<JoinedMember[]> {
+    const { client } = await this.connect(host);
+    return joinedMembers(client, options.namespace, options.federation);
+  }
+
+  async health(host: ClusterTarget, options: { readonly namespace: string }): Promise<MemberHealth[]> {
+    const { client } = await this.connect(host);
+    return planeHealth(client, options.namespace);
+  }
+
+  async memberHealth(host: ClusterTarget, names: JoinNames): Promise<MemberHealth> {
+    validateJoinNames(names);
+    const { client } = await this.connect(host);
+    return memberHealth(client, names);
+  }
+
+  async canary(host: ClusterTarget, members: readonly CanaryMember[], options: Partial<PlaneOptions> & { readonly timeoutMs?: number } = {}): Promise<CanaryResult> {
+    const { client } = await this.connect(host);
+    const connected = await Promise.all(members.map(async (m) => ({ member: m.member, client: (await this.connect(m.target)).client })));
+    const scope = options.scope ?? defaultPlaneScope;
+    if (scope === 'Namespaced' && !options.namespace) {
+      throw new InvalidSpecError('the canary of a Namespaced plane needs the plane namespace', { resource: `${host.name} canary` });
+    }
+    return runCanary(client, connected, {
+      timeoutMs: options.timeoutMs ?? this.options.propagationTimeoutMs ?? 120_000,
+      intervalMs: this.pollIntervalMs,
+      plane: { scope, namespace: options.namespace ?? '' },
+    });
+  }
+
+  async releaseFederatedObjects(host: ClusterTarget, options: { readonly namespace: string; readonly timeoutMs?: number }): Promise<ReleaseResult> {
+    const { client } = await this.connect(host);
+    return releaseFederatedObjects(client, options.namespace, { timeoutMs: options.timeoutMs ?? this.options.propagationTimeoutMs ?? 120_000, intervalMs: this.pollIntervalMs });
   }
 }

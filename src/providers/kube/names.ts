@@ -2,28 +2,19 @@
  * Names and labels of the Kubernetes objects kfed makes. Deterministic names are what make every
  * step idempotent: a re-run after a crash finds what the first run made instead of adding more.
  */
+import { kubeLabelKeys, kubeManagedLabels } from '../../ownership.js';
 import { InvalidSpecError } from '../errors.js';
 import type { JoinNames } from './types.js';
 
 /** Server-side apply field manager of everything kfed writes. */
 export const fieldManager = 'kfed';
 
-/** The ownership label: kfed deletes only objects that carry it. */
-export const managedByLabel = 'app.kubernetes.io/managed-by';
-/** On join objects: the member's federation name. */
-export const memberLabel = 'kfed.dev/member';
-/** On join objects: the host's name (the second half of the ServiceAccount name). */
-export const hostLabel = 'kfed.dev/host';
-
-/** Label on every object kfed creates. */
-export const managedLabels: Readonly<Record<string, string>> = { [managedByLabel]: 'kfed' };
-
 /** Which half of a join an object belongs to (`app.kubernetes.io/component`). */
 export type JoinSide = 'member-access' | 'host-registration';
 
 /** Labels of the objects one join creates on one side. */
 export function joinLabels(names: JoinNames, side: JoinSide): Record<string, string> {
-  return { ...managedLabels, [memberLabel]: names.member, [hostLabel]: names.host, 'app.kubernetes.io/component': side };
+  return { ...kubeManagedLabels, [kubeLabelKeys.member]: names.member, [kubeLabelKeys.host]: names.host, [kubeLabelKeys.component]: side };
 }
 
 /** Selects the objects one join created on one side. */
@@ -36,6 +27,24 @@ export function joinSelector(names: JoinNames, side: JoinSide): string {
 /** The member's ServiceAccount for the plane, as kubefedctl names it: `<member>-<host>`. */
 export function serviceAccountName(names: JoinNames): string {
   return `${names.member}-${names.host}`;
+}
+
+/**
+ * Label on a member token Secret, and annotation on the KubeFedCluster: which generation of the
+ * member's token it is (the first, made by the join, is 0 and carries no such mark). Each
+ * `kfed rotate` mints the next; the KubeFedCluster's annotation changing is what makes KubeFed
+ * rebuild its clients for the member with the new token.
+ */
+export const tokenGenerationKey = 'kfed.dev/token-generation';
+
+/**
+ * The member's token Secret of a generation: kubefedctl's name `<member>-<host>` for the first,
+ * `<member>-<host>.token-<N>` after N rotations. The dot cannot occur in a member or federation
+ * name (RFC1123 labels), so no other join's Secret can have this name.
+ */
+export function memberTokenSecretName(names: JoinNames, generation: number): string {
+  const sa = serviceAccountName(names);
+  return generation === 0 ? sa : `${sa}.token-${generation}`;
 }
 
 /** kubefedctl's name of the (Cluster)Role and its binding for a ServiceAccount. */

@@ -3,45 +3,11 @@
  * still waiting for, in words a person can act on ("is a scheduler running?").
  */
 import type { KubeClient } from './client.js';
-import type { KubeObject } from './resources.js';
-
-interface Condition {
-  readonly type: string;
-  readonly status: string;
-  readonly reason?: string;
-  readonly message?: string;
-}
-
-interface CrdLike extends KubeObject {
-  readonly status?: { readonly conditions?: readonly Condition[] };
-}
-
-interface DeploymentLike extends KubeObject {
-  readonly spec?: { readonly replicas?: number };
-  readonly status?: {
-    readonly observedGeneration?: number;
-    readonly updatedReplicas?: number;
-    readonly availableReplicas?: number;
-    readonly conditions?: readonly Condition[];
-  };
-}
-
-interface PodLike extends KubeObject {
-  readonly spec?: { readonly nodeName?: string };
-  readonly status?: {
-    readonly phase?: string;
-    readonly conditions?: readonly Condition[];
-    readonly containerStatuses?: readonly { readonly state?: { readonly waiting?: { readonly reason?: string } } }[];
-  };
-}
-
-function isTrue(conditions: readonly Condition[] | undefined, type: string): boolean {
-  return conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
-}
+import { crdRef, isTrue, type CrdObject, type DeploymentObject, type PodObject } from './objects.js';
 
 /** Waits for a CRD's names to be accepted and its API to be served (condition Established). */
 export async function crdWaitingFor(client: KubeClient, name: string): Promise<string | undefined> {
-  const crd = await client.get<CrdLike>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
+  const crd = await client.get<CrdObject>(crdRef(name));
   if (!crd) return `CRD ${name}: not found`;
   if (isTrue(crd.status?.conditions, 'Established')) return undefined;
   const names = crd.status?.conditions?.find((c) => c.type === 'NamesAccepted' && c.status === 'False');
@@ -49,7 +15,7 @@ export async function crdWaitingFor(client: KubeClient, name: string): Promise<s
 }
 
 /** Why the Deployment's pods are not available, from the pods themselves. */
-function podDiagnosis(pods: readonly PodLike[]): string {
+function podDiagnosis(pods: readonly PodObject[]): string {
   if (pods.length === 0) return 'no pods yet (is kube-controller-manager running?)';
   const unscheduled = pods.filter((p) => !p.spec?.nodeName);
   if (unscheduled.length > 0) {
@@ -70,7 +36,7 @@ export async function deploymentWaitingFor(
   name: string,
   podLabels: Readonly<Record<string, string>>,
 ): Promise<string | undefined> {
-  const d = await client.get<DeploymentLike>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
+  const d = await client.get<DeploymentObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
   if (!d) return `deployment ${namespace}/${name}: not found`;
   const want = d.spec?.replicas ?? 1;
   const available = d.status?.availableReplicas ?? 0;
@@ -79,7 +45,7 @@ export async function deploymentWaitingFor(
   const labelSelector = Object.entries(podLabels)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  const pods = await client.list<PodLike>({ apiVersion: 'v1', kind: 'Pod' }, { namespace, labelSelector });
+  const pods = await client.list<PodObject>({ apiVersion: 'v1', kind: 'Pod' }, { namespace, labelSelector });
   return `deployment ${name}: ${available}/${want} available; ${podDiagnosis(pods)}`;
 }
 

@@ -22,12 +22,20 @@ export interface ObjectMeta {
   readonly uid?: string;
   readonly generation?: number;
   readonly deletionTimestamp?: string;
+  readonly creationTimestamp?: string;
+  readonly finalizers?: readonly string[];
 }
 
-/** A kind kfed knows, e.g. `{ apiVersion: 'v1', kind: 'Secret' }`. */
+/**
+ * A kind, e.g. `{ apiVersion: 'v1', kind: 'Secret' }`. Kinds outside the table below (the
+ * federated types a FederatedTypeConfig names) carry their REST facts themselves.
+ */
 export interface KindRef {
   readonly apiVersion: string;
   readonly kind: string;
+  /** REST plural, for a kind not in the table. */
+  readonly plural?: string;
+  readonly namespaced?: boolean;
 }
 
 /** One object by kind, namespace and name. */
@@ -55,9 +63,14 @@ const resources: Readonly<Record<string, ResourceInfo>> = {
   'apiextensions.k8s.io/v1/CustomResourceDefinition': { plural: 'customresourcedefinitions', namespaced: false },
   'core.kubefed.io/v1beta1/KubeFedCluster': { plural: 'kubefedclusters', namespaced: true },
   'core.kubefed.io/v1beta1/KubeFedConfig': { plural: 'kubefedconfigs', namespaced: true },
+  'core.kubefed.io/v1beta1/FederatedTypeConfig': { plural: 'federatedtypeconfigs', namespaced: true },
+  'types.kubefed.io/v1beta1/FederatedNamespace': { plural: 'federatednamespaces', namespaced: true },
+  'types.kubefed.io/v1beta1/FederatedConfigMap': { plural: 'federatedconfigmaps', namespaced: true },
+  'coordination.k8s.io/v1/Lease': { plural: 'leases', namespaced: true },
 };
 
 function info(kind: KindRef): ResourceInfo {
+  if (kind.plural !== undefined) return { plural: kind.plural, namespaced: kind.namespaced ?? true };
   const found = resources[`${kind.apiVersion}/${kind.kind}`];
   // MAINTENANCE: a new kind must be added to the table above.
   if (!found) throw new Error(`kfed does not know the REST path of ${kind.apiVersion} ${kind.kind}`);
@@ -94,6 +107,6 @@ export function describeRef(ref: ObjectRef): string {
 }
 
 /** The reference of an object. */
-export function refOf(obj: KubeObject): ObjectRef {
-  return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
+export function refOf(obj: KubeObject, kind?: KindRef): ObjectRef {
+  return { ...kind, apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
 }

@@ -4,8 +4,9 @@
  *
  * Which Services count: those of type LoadBalancer that KubeFed propagated to the cluster (the
  * sync controller labels every object it propagates `kubefed.io/managed: "true"`, e.g. from a
- * FederatedService). A Service made by hand with that label counts too; anything else is the
- * cluster's own business and gets no federation records.
+ * FederatedService); anything else is the cluster's own business and gets no federation
+ * records. (A label set by hand does not last on a member: KubeFed removes it from an object no
+ * federated one stands behind.)
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterTopology, ServiceObservation } from '../../service-dns/types.js';

@@ -1,4 +1,0 @@
-// The kfed CLI entry (bin `kfed`, `npm run kfed -- ARGS`). Only this file calls process.exit.
-import { main } from './cli/index.js';
-
-process.exit(await main(process.argv.slice(2)));

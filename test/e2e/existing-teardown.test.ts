@@ -108,7 +108,10 @@ describe('a federation of existing clusters while KubeFed runs: Offline and back
   });
 
   it('shows the spoke Offline in kfed status while its kube-apiserver is stopped, and Ready again once it runs', async () => {
-    process.kill(apiserverPid(spoke, workdir), 'SIGTERM');
+    // SIGKILL: on SIGTERM kube-apiserver drains for about a minute, still running, and kwokctl's
+    // start would find it alive and leave it to exit.
+    const pid = apiserverPid(spoke, workdir);
+    process.kill(pid, 'SIGKILL');
     const stoppedAt = Date.now();
     let offlineAfter: string;
     try {
@@ -120,6 +123,7 @@ describe('a federation of existing clusters while KubeFed runs: Offline and back
       expect(table.stdout).toMatch(/hub\s+True\s+False\s+v1\.36\.3\s+\d+s\n/);
     } finally {
       // Whatever failed above, the rest of the file needs the spoke running.
+      await waitFor('the killed kube-apiserver to be gone', () => Promise.resolve(LocalCluster.stoppedComponents(spoke.name, workdir).includes('kube-apiserver')), { timeoutMs: 30_000, intervalMs: 100 });
       await spoke.start();
     }
     const startedAt = Date.now();

@@ -75,6 +75,25 @@ describe('kube-dns federations ConfigMap on a real API server', () => {
     expect((await read()).data).toEqual({ stubDomains: 'x' });
   });
 
+  it('deletes the ConfigMap kfed created once its last entry goes, and keeps one with a key someone added', async () => {
+    await reset();
+    await applyDnsConfig(kc, 'kfed', 'infra.mycompany.com.');
+    await applyDnsConfig(kc, 'other', 'other.example.org');
+    expect(await removeDnsConfig(kc, 'kfed')).toEqual({ changed: true, federations: 'other=other.example.org' });
+    expect(await removeDnsConfig(kc, 'other')).toEqual({ changed: true, federations: '' });
+    const gone = await admin.readNamespacedConfigMap({ namespace: 'kube-system', name: 'kube-dns' }).then(
+      () => false,
+      (err: unknown) => err instanceof k8s.ApiException && err.code === 404,
+    );
+    expect(gone).toBe(true);
+
+    await applyDnsConfig(kc, 'kfed', 'infra.mycompany.com.');
+    const cm = await read();
+    await admin.replaceNamespacedConfigMap({ namespace: 'kube-system', name: 'kube-dns', body: { metadata: { name: 'kube-dns', labels: cm.metadata?.labels, resourceVersion: cm.metadata?.resourceVersion }, data: { ...cm.data, stubDomains: 'x' } } });
+    expect(await removeDnsConfig(kc, 'kfed')).toEqual({ changed: true, federations: '' });
+    expect((await read()).data).toEqual({ stubDomains: 'x' });
+  });
+
   it('keeps every entry when several federations write at the same time', async () => {
     await reset({ federations: 'base=base.org' });
     const results = await Promise.all(['f1', 'f2', 'f3', 'f4'].map((f) => applyDnsConfig(kc, f, `${f}.example.org`)));

@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as release from '../../src/providers/kube/kubefed-release/index.js';
 import type { LocalCluster } from '../../src/local/local-cluster.js';
 import { waitFor } from '../../src/local/wait.js';
 import { ConflictError, PermissionError, TransientError } from '../../src/providers/errors.js';
@@ -81,13 +82,8 @@ describe('KubeFedPlane on real API servers (host west, members east and south)',
     expect(tokens.calls).toBeGreaterThan(before);
     expect(status).toEqual({
       namespace: ns,
-      crds: [
-        'kubefedclusters.core.kubefed.io',
-        'kubefedconfigs.core.kubefed.io',
-        'federatedtypeconfigs.core.kubefed.io',
-        'propagatedversions.core.kubefed.io',
-        'clusterpropagatedversions.core.kubefed.io',
-      ],
+      scope: 'Cluster',
+      crds: release.releaseCrds().map((c) => c.metadata.name),
       deployment: 'kubefed-controller-manager',
       image: 'quay.io/kubernetes-multicluster/kubefed:v0.10.0',
       changed: true,
@@ -108,9 +104,9 @@ describe('KubeFedPlane on real API servers (host west, members east and south)',
     expect(deployment.status?.availableReplicas).toBe(2);
     expect(deployment.metadata?.labels?.['app.kubernetes.io/managed-by']).toBe('kfed');
 
-    const role = await westKc.makeApiClient(k8s.RbacAuthorizationV1Api).readClusterRole({ name: `kubefed-role:${ns}` });
-    expect(role.rules?.find((r) => r.apiGroups?.includes('core.kubefed.io'))?.verbs).toEqual(['get', 'watch', 'list', 'create', 'update', 'patch', 'delete']);
-    const binding = await westKc.makeApiClient(k8s.RbacAuthorizationV1Api).readClusterRoleBinding({ name: `kubefed-role:${ns}` });
+    const role = await westKc.makeApiClient(k8s.RbacAuthorizationV1Api).readClusterRole({ name: 'kubefed-role' });
+    expect(role.rules?.find((r) => r.apiGroups?.includes('core.kubefed.io'))?.verbs).toEqual(['get', 'watch', 'list', 'create', 'update', 'patch']);
+    const binding = await westKc.makeApiClient(k8s.RbacAuthorizationV1Api).readClusterRoleBinding({ name: 'kubefed-rolebinding' });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'kubefed-controller', namespace: ns }]);
 
     const config = (await westKc
@@ -119,7 +115,8 @@ describe('KubeFedPlane on real API servers (host west, members east and south)',
       spec: { scope: string; leaderElect: { resourceLock: string } };
     };
     expect(config.spec.scope).toBe('Cluster');
-    expect(config.spec.leaderElect.resourceLock).toBe('leases');
+    // v0.10.0's validation accepts only configmaps and endpoints locks.
+    expect(config.spec.leaderElect.resourceLock).toBe('configmaps');
   });
 
   it('init on a cluster without a scheduler fails in time and says what is missing', async () => {

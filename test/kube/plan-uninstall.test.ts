@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as release from '../../src/providers/kube/kubefed-release/index.js';
 import type { LocalCluster } from '../../src/local/local-cluster.js';
 import { waitFor } from '../../src/local/wait.js';
 import { ConflictError } from '../../src/providers/errors.js';
@@ -19,13 +20,10 @@ const ns = 'kube-federation-system';
 const federation = 'kfed';
 const domain = 'infra.example.org.';
 const joinNames = (member: string): JoinNames => ({ member, host: federation, namespace: ns });
-const crdNames = [
-  'clusterpropagatedversions.core.kubefed.io',
-  'federatedtypeconfigs.core.kubefed.io',
-  'kubefedclusters.core.kubefed.io',
-  'kubefedconfigs.core.kubefed.io',
-  'propagatedversions.core.kubefed.io',
-];
+const crdNames = release
+  .releaseCrds()
+  .map((c) => c.metadata.name)
+  .sort();
 
 describe('read-only plans and plane uninstall on real API servers (host west, member east)', () => {
   const dir = scratchDir('kube-plan');
@@ -114,7 +112,7 @@ describe('read-only plans and plane uninstall on real API servers (host west, me
       {
         resource: 'plane on west',
         action: 'create',
-        reason: `KubeFed is not installed on west (${west.info.endpoint}): init installs 5 CRDs and the controller-manager ${kubeFedImage} in ${ns}`,
+        reason: `KubeFed is not installed on west (${west.info.endpoint}): init installs ${release.releaseCrds().length} CRDs and the controller-manager ${kubeFedImage} in ${ns}, scope Cluster`,
       },
       { resource: 'join west', action: 'create', reason: `KubeFed is not installed on the host (${west.info.endpoint}) yet: join registers west after init` },
       { resource: 'join east', action: 'create', reason: `KubeFed is not installed on the host (${west.info.endpoint}) yet: join registers east after init` },
@@ -143,7 +141,7 @@ describe('read-only plans and plane uninstall on real API servers (host west, me
       {
         resource: 'plane on west',
         action: 'unchanged',
-        reason: `KubeFed installed in ${ns}: 5 CRDs, KubeFedConfig, Deployment kubefed-controller-manager with ${kubeFedImage}`,
+        reason: `KubeFed installed in ${ns} (scope Cluster): ${release.releaseCrds().length} CRDs, KubeFedConfig, ${release.federatedTypeConfigs(ns).length} FederatedTypeConfigs, Deployment kubefed-controller-manager with ${kubeFedImage}`,
       },
       {
         resource: 'join west',
@@ -169,9 +167,9 @@ describe('read-only plans and plane uninstall on real API servers (host west, me
     const ext = westKc.makeApiClient(k8s.ApiextensionsV1Api);
     await ext.deleteCustomResourceDefinition({ name: 'clusterpropagatedversions.core.kubefed.io' });
     const rbac = westKc.makeApiClient(k8s.RbacAuthorizationV1Api);
-    const role = await rbac.readClusterRole({ name: `kubefed-role:${ns}` });
-    if (role.metadata) role.metadata.labels = {};
-    await rbac.replaceClusterRole({ name: `kubefed-role:${ns}`, body: role });
+    const role = await rbac.readClusterRole({ name: 'kubefed-role' });
+    delete role.metadata?.labels?.['app.kubernetes.io/managed-by'];
+    await rbac.replaceClusterRole({ name: 'kubefed-role', body: role });
     await waitFor(
       'the deleted CRD to be gone',
       async () => !(await ext.listCustomResourceDefinition()).items.some((c) => c.metadata?.name === 'clusterpropagatedversions.core.kubefed.io'),
@@ -184,7 +182,7 @@ describe('read-only plans and plane uninstall on real API servers (host west, me
       action: 'update',
       reason:
         `KubeFed in ${ns} differs from kfed's: CustomResourceDefinition clusterpropagatedversions.core.kubefed.io missing; ` +
-        `ClusterRole kubefed-role:${ns}: metadata.labels["app.kubernetes.io/managed-by"] missing (want "kfed"); ` +
+        `ClusterRole kubefed-role: metadata.labels["app.kubernetes.io/managed-by"] missing (want "kfed"); ` +
         `Deployment ${ns}/kubefed-controller-manager: spec.template.spec.containers[0].image is "quay.io/kubernetes-multicluster/kubefed:v0.9.0", want "${kubeFedImage}"`,
     });
 

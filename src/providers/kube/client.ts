@@ -197,6 +197,25 @@ export class KubeClient {
     }
   }
 
+  /**
+   * Deletes the object only while it is still at `resourceVersion` (a delete precondition):
+   * false when it is gone, StaleObjectError when someone changed it since it was read.
+   */
+  async deleteIfUnchanged(ref: ObjectRef, resourceVersion: string): Promise<boolean> {
+    try {
+      await this.request(HttpMethod.DELETE, objectPath(ref), {
+        action: 'delete',
+        target: describeRef(ref),
+        query: { propagationPolicy: 'Background' },
+        body: { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion } },
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof NotFoundError) return false;
+      throw err;
+    }
+  }
+
   /** Deletes every object of a kind matching the selector; returns how many there were. */
   async deleteCollection(kind: KindRef, options: { readonly namespace?: string; readonly labelSelector: string }): Promise<number> {
     const where = options.namespace ? ` in ${options.namespace}` : '';

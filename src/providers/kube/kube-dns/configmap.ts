@@ -24,6 +24,7 @@ import {
 } from './federations.js';
 import { kubeManagedLabels } from '../../../ownership.js';
 import type { ConfigMapObject } from '../objects.js';
+import { isOwned } from '../ownership.js';
 import type { ObjectRef } from '../resources.js';
 
 /** The ConfigMap kube-dns reads its federations from. */
@@ -63,6 +64,12 @@ async function updateFederations(kc: KubeConfig, change: (entries: FederationEnt
     const data: Record<string, string> = { ...cm?.data, federations: value };
     if (!value) delete data.federations;
     try {
+      // A ConfigMap kfed created and left empty goes, so a cluster that outlives the federation
+      // keeps no trace of it; one that was there before keeps its other keys, or stays empty.
+      if (cm && !value && isOwned(cm) && Object.keys(data).length === 0 && cm.metadata.resourceVersion) {
+        await client.deleteIfUnchanged(kubeDnsConfigMap, cm.metadata.resourceVersion);
+        return { changed: true, federations: value };
+      }
       if (!cm) {
         const { name, namespace } = kubeDnsConfigMap;
         const created = await client.createIfAbsent({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: kubeManagedLabels }, data });

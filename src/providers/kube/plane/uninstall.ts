@@ -34,16 +34,26 @@ function deletionRank(obj: KubeObject): number {
 const typeConfigFinalizer = 'core.kubefed.io/federated-type-config';
 
 /**
- * Deletes kfed's FederatedTypeConfigs and waits until the controller released them; after
- * `timeoutMs` (no controller running) kfed removes the finalizer itself: it only tells the
+ * Deletes every FederatedTypeConfig of the plane and waits until the controller released them;
+ * after `timeoutMs` (no controller running) kfed removes the finalizer itself: it only tells the
  * controller to stop watching the type, and there is no controller to tell.
+ *
+ * A type config that someone else added to kfed's plane (`kubefedctl federate --enable-type`, or
+ * `kubefedctl enable`) goes too: it configures only this plane's controller, which is going away,
+ * and it is an object of kfed's FederatedTypeConfig CRD, which would otherwise wait for it
+ * forever, Terminating, once the controller no longer removes its finalizer. The CRD that
+ * kubefedctl made for the type (`Federated<Kind>`) is not kfed's and stays.
  */
 async function removeTypeConfigs(host: KubeClient, namespace: string, options: { readonly timeoutMs: number; readonly intervalMs: number }): Promise<boolean> {
   let changed = false;
   for (const ftc of federatedTypeConfigs(namespace)) changed = (await deleteOwned(host, refOf(ftc))) || changed;
+  for (const ftc of await listLive(host, kinds.federatedTypeConfig, namespace)) {
+    if (isOwned(ftc)) continue;
+    changed = (await host.delete(refOf(ftc, kinds.federatedTypeConfig))) || changed;
+  }
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    const left = (await listLive(host, kinds.federatedTypeConfig, namespace, true)).filter((o) => isOwned(o));
+    const left = await listLive(host, kinds.federatedTypeConfig, namespace, true);
     if (left.length === 0) return changed;
     if (Date.now() >= deadline) {
       for (const ftc of left) {

@@ -75,6 +75,8 @@ export async function measureServiceDns(lab: Lab, spec: FederationSpec, log: Log
   try {
     return await measure(lab, spec, log, options);
   } finally {
+    // The secrets scan of this environment's histories looks for the join tokens too.
+    await lab.collectJoinTokens(spec);
     await cleanUp(lab, spec, log);
   }
 }

@@ -83,7 +83,10 @@ async function removeTypeConfigs(host: KubeClient, namespace: string, options: {
  * another federation, or someone else's workload, may live there).
  */
 export async function uninstallPlane(host: KubeClient, namespace: string, options: { readonly timeoutMs: number; readonly intervalMs: number }): Promise<UninstallResult> {
-  const joined = await listLive(host, kubeFedClusterKind, namespace);
+  // In a KubeFed someone else runs here (kfed refused to take it over), their members are
+  // theirs and stay joined; kfed removes only what carries its label.
+  const ours = await planeIsKfeds(host, namespace);
+  const joined = (await listLive(host, kubeFedClusterKind, namespace)).filter((c) => ours || isOwned(c));
   if (joined.length > 0) {
     const members = joined.map((c) => c.metadata.name).sort();
     throw new ConflictError(`cannot remove the KubeFed plane in ${namespace} from ${host.endpoint}: clusters still joined: ${members.join(', ')}`, {

@@ -13,4 +13,6 @@ export const benchFigures = new FigureRegistry({
   P6: { title: '`npm start` run time (tools built)', unit: 's', goal: '<= 60' },
   P7: { title: 'GetOperation calls per created cluster − provisioning ÷ poll interval', unit: 'calls', goal: '<= 3' },
   P8: { title: '`up` → federation usable (canary on every member) ÷ (infrastructure critical path + KubeFed health-check period)', unit: 'ratio', goal: '<= 1' },
+  P9: { title: "a federated Service's address appears → its records answer through DNS (sync interval 2 s + 2 s)", unit: 's', goal: '<= 4' },
+  P9_idle_changes: { title: 'Cloud DNS change calls in sync passes where nothing changed', unit: 'calls', goal: '== 0' },
 });

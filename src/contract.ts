@@ -3,10 +3,11 @@
  * ids, the progress query, memo keys, what each workflow returns, and the failure types a run can
  * end with. Workflow-safe: no Node modules, so workflow code imports it as well.
  */
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { permanentErrorTypes } from './providers/errors.js';
 import type { MemberHealth } from './providers/kube/types.js';
 import type { PlanItem } from './providers/types.js';
+import type { ServiceDnsStatus, ServiceDnsUpdate } from './service-dns/sync-model.js';
 import type { FederationProgress } from './workflows/progress.js';
 
 /** Default task queue of kfed workers. @default 'kfed' (override: KFED_TASK_QUEUE) */
@@ -27,6 +28,8 @@ export const workflowIds = {
   rotate: (name: string): string => `kfed/${name}/rotate`,
   /** Schedule ids and the workflow ids of the runs they start. */
   schedule: (name: string): string => `kfed/${name}/rebuild`,
+  /** The federation's long-running service-DNS sync (one per federation). */
+  serviceDns: (name: string): string => `kfed/${name}/service-dns`,
 } as const;
 
 /**
@@ -57,6 +60,7 @@ export const workflowTypes = {
   rebuild: 'rebuild',
   provisionCluster: 'provisionCluster',
   rotateCredentials: 'rotateCredentials',
+  serviceDns: 'serviceDns',
 } as const;
 
 /** Per-step and per-cluster progress of a run (see workflows/progress.ts). */
@@ -64,6 +68,23 @@ export const progressQuery = defineQuery<FederationProgress>('progress');
 
 /** Memo keys every kfed run and schedule carries, so `kfed status` and the UI can group them. */
 export const memoKeys = { federation: 'kfedFederation', operation: 'kfedOperation' } as const;
+
+// ---- the service-DNS sync ------------------------------------------------------------------
+
+/** The sync's state: phase, passes, the last pass (its records) and the last error. */
+export const serviceDnsStatusQuery = defineQuery<ServiceDnsStatus>('serviceDnsStatus');
+
+/** New clusters or interval for a running sync (a re-run of `kfed up` sends it). */
+export const serviceDnsUpdateSignal = defineSignal<[ServiceDnsUpdate]>('serviceDnsUpdate');
+
+/**
+ * Stop the sync: it removes every record it owns, then ends. `replyTo` names a workflow to tell
+ * when it is done (teardown waits for that before deleting the zone).
+ */
+export const serviceDnsStopSignal = defineSignal<[{ readonly replyTo?: string }]>('serviceDnsStop');
+
+/** Sent by a stopping sync to the workflow that asked it to stop: the record sets it removed. */
+export const serviceDnsStoppedSignal = defineSignal<[{ readonly removed: number }]>('serviceDnsStopped');
 
 /** The memo of a run or schedule of `federation`. */
 export function runMemo(federation: string, operation: string): Record<string, string> {
@@ -140,6 +161,8 @@ export interface TeardownOptions {
    * touching what earlier runs built.
    */
   readonly onlyCreatedBy?: string;
+  /** Delete records in the zone kfed did not write (`kfed down --delete-foreign-records`). @default false */
+  readonly deleteForeignRecords?: boolean;
 }
 
 /** What a scheduled `rebuild` returns: both halves. */

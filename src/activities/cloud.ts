@@ -39,9 +39,18 @@ export function cloudActivities(deps: Pick<ActivityDeps, 'dns' | 'gke'>) {
     /**
      * Deletes the zone when it is this federation's (`federation` given; else any kfed zone, for
      * runs started before zones recorded their federation). `onlyCreatedBy`: only when that run
-     * created it (the cleanup of a failed run).
+     * created it (the cleanup of a failed run). Only the federation's own records go with it: while
+     * records kfed did not write remain it refuses (ZoneNotEmptyError), unless
+     * `deleteForeignRecords`. Without `federation` every record but the apex NS/SOA counts as not
+     * kfed's.
      */
-    async deleteZone(input: { project: string; zone: string; federation?: string; onlyCreatedBy?: string }): Promise<{ deleted: boolean; reason?: 'absent' | 'not-owned' | 'kept' }> {
+    async deleteZone(input: {
+      project: string;
+      zone: string;
+      federation?: string;
+      onlyCreatedBy?: string;
+      deleteForeignRecords?: boolean;
+    }): Promise<{ deleted: boolean; reason?: 'absent' | 'not-owned' | 'kept' }> {
       if (input.federation) {
         const zone = await callProvider(() => deps.dns.getZone(input.project, input.zone));
         if (!zone) return { deleted: false, reason: 'absent' };
@@ -49,7 +58,12 @@ export function cloudActivities(deps: Pick<ActivityDeps, 'dns' | 'gke'>) {
         if (owner.owner !== 'this') return { deleted: false, reason: 'not-owned' };
         if (input.onlyCreatedBy && owner.createdBy !== input.onlyCreatedBy.toLowerCase()) return { deleted: false, reason: 'kept' };
       }
-      return callProvider(() => deps.dns.deleteZone(input.project, input.zone));
+      return callProvider(() =>
+        deps.dns.deleteZone(input.project, input.zone, {
+          ...(input.federation ? { federation: input.federation } : {}),
+          ...(input.deleteForeignRecords ? { deleteForeignRecords: true } : {}),
+        }),
+      );
     },
 
     /**

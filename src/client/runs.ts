@@ -16,6 +16,7 @@ import {
   legacyWorkflowIds,
   progressQuery,
   runMemo,
+  serviceDnsStatusQuery,
   workflowIds,
   workflowTypes,
   type FailureInfo,
@@ -24,8 +25,10 @@ import {
   type FederationPlan,
   type FederationSummary,
   type RotationSummary,
+  type TeardownOptions,
   type TeardownSummary,
 } from '../contract.js';
+import type { ServiceDnsStatus } from '../service-dns/sync-model.js';
 import type { FederationSpec } from '../spec/types.js';
 import type { FederationProgress } from '../workflows/progress.js';
 
@@ -90,11 +93,14 @@ export function startFederate(client: Client, taskQueue: string, spec: Federatio
   });
 }
 
-/** Starts `teardown` for the spec, or joins its open run. */
-export function startTeardown(client: Client, taskQueue: string, spec: FederationSpec): Promise<StartedRun<TeardownSummary>> {
+/**
+ * Starts `teardown` for the spec, or joins its open run; `options` say what it may delete beyond
+ * kfed's own. Without options it starts with the spec alone, as teardowns did before they took them.
+ */
+export function startTeardown(client: Client, taskQueue: string, spec: FederationSpec, options: TeardownOptions = {}): Promise<StartedRun<TeardownSummary>> {
   return start(client, workflowIds.teardown(spec.name), workflowTypes.teardown, {
     taskQueue,
-    args: [spec],
+    args: Object.keys(options).length > 0 ? [spec, options] : [spec],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     staticSummary: `teardown ${spec.name}`,
@@ -201,4 +207,25 @@ export async function followRun<T>(handle: WorkflowHandle, onProgress?: (progres
   progress = (await queryProgress(handle)) ?? progress;
   if (progress) onProgress?.(progress);
   return runOutcome<T>(handle, progress);
+}
+
+/** A federation's service-DNS sync: its workflow, that workflow's state, and what it answered. */
+export interface ServiceDnsSync {
+  readonly workflowId: string;
+  /** The workflow's execution status (RUNNING, COMPLETED, ...). */
+  readonly state: string;
+  /** Absent when no worker answered the query. */
+  readonly status?: ServiceDnsStatus;
+}
+
+/**
+ * The federation's service-DNS sync as it answers now (phase, passes, its records, the last
+ * sync), or undefined when there is none or no worker can answer.
+ */
+export async function queryServiceDns(client: Client, federation: string): Promise<ServiceDnsSync | undefined> {
+  const handle = client.workflow.getHandle(workflowIds.serviceDns(federation));
+  const description = await handle.describe().catch(() => undefined);
+  if (!description) return undefined;
+  const status = await handle.query(serviceDnsStatusQuery).catch(() => undefined);
+  return { workflowId: description.workflowId, state: description.status.name, ...(status ? { status } : {}) };
 }

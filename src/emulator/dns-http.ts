@@ -59,16 +59,17 @@ export class DnsHttpApi {
         method: 'GET',
         pattern: new RegExp(`${zones}/([^/]+)/rrsets$`),
         name: 'resourceRecordSets.list',
-        handle: (c) => [
-          200,
-          {
-            kind: 'dns#resourceRecordSetsListResponse',
-            rrsets: this.zonesModel.rrsets(c.project, c.zone, {
-              name: c.url.searchParams.get('name') ?? undefined,
-              type: c.url.searchParams.get('type') ?? undefined,
-            }),
-          },
-        ],
+        handle: (c) => {
+          const q = c.url.searchParams;
+          const maxResults = q.get('maxResults');
+          const page = this.zonesModel.rrsets(c.project, c.zone, {
+            name: q.get('name') ?? undefined,
+            type: q.get('type') ?? undefined,
+            pageToken: q.get('pageToken') ?? undefined,
+            ...(maxResults ? { maxResults: Number(maxResults) } : {}),
+          });
+          return [200, { kind: 'dns#resourceRecordSetsListResponse', ...page }];
+        },
       },
     ];
   }

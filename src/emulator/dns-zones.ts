@@ -50,6 +50,15 @@ const knownTypes = new Set(['A', 'AAAA', 'CAA', 'CNAME', 'DNSKEY', 'DS', 'MX', '
 const defaultTtl = 21600;
 
 /**
+ * Cloud DNS's limits (cloud.google.com/dns/quotas), enforced as the real API does, so kfed's
+ * chunking is tested against them: per change, per record set and per zone.
+ */
+export const cloudDnsLimits = { additionsPerChange: 1000, deletionsPerChange: 1000, rrdataBytesPerChange: 100_000, rrdatasPerRrset: 100, rrsetsPerZone: 10_000 } as const;
+
+/** Page size of resourceRecordSets.list when the request names none. */
+const defaultPageSize = 500;
+
+/**
  * Cloud DNS v1 semantics over the emulator state: zones with their NS and SOA records,
  * atomic changes, and the API's refusals (invalid names, duplicates, non-empty zone deletes).
  * Messages follow the real API's wording.
@@ -125,6 +134,7 @@ export class DnsZones {
     const deletions = parseRrsets(body.deletions, 'deletions', zone.dnsName);
     const additions = parseRrsets(body.additions, 'additions', zone.dnsName);
     if (deletions.length + additions.length === 0) throw new EmulatorError('INVALID_ARGUMENT', 'The \'entity.change\' resource has no additions or deletions');
+    checkChangeLimits(additions, deletions);
     const next = zone.rrsets.map((r) => ({ ...r, rrdatas: [...r.rrdatas] }));
     deletions.forEach((d, i) => {
       const index = next.findIndex((r) => r.name === d.name && r.type === d.type);
@@ -141,6 +151,9 @@ export class DnsZones {
       }
       next.push(a);
     });
+    if (next.length > cloudDnsLimits.rrsetsPerZone) {
+      throw new EmulatorError('PERMISSION_DENIED', `Quota exceeded for quota 'rrsetsPerManagedZone': the zone would hold ${next.length} record sets (limit ${cloudDnsLimits.rrsetsPerZone}).`, 'quotaExceeded');
+    }
     for (const type of ['SOA', 'NS']) {
       if (!next.some((r) => r.type === type && r.name === zone.dnsName)) {
         throw new EmulatorError('INVALID_ARGUMENT', `The zone apex must keep its ${type} record set ('entity.change')`);
@@ -159,11 +172,27 @@ export class DnsZones {
     };
   }
 
-  rrsets(project: string, name: string, filter: { readonly name?: string; readonly type?: string }): RrsetResource[] {
+  /**
+   * One page of the zone's record sets (filtered by name and type), in the zone's order; the
+   * page token is the offset of the next page, as opaque to clients as the real one.
+   */
+  rrsets(
+    project: string,
+    name: string,
+    filter: { readonly name?: string; readonly type?: string; readonly maxResults?: number; readonly pageToken?: string },
+  ): { rrsets: RrsetResource[]; nextPageToken?: string } {
     const zone = this.zone(project, name);
-    return zone.rrsets
-      .filter((r) => (!filter.name || r.name === filter.name.toLowerCase()) && (!filter.type || r.type === filter.type.toUpperCase()))
-      .map(toRrsetResource);
+    const matching = zone.rrsets.filter((r) => (!filter.name || r.name === filter.name.toLowerCase()) && (!filter.type || r.type === filter.type.toUpperCase()));
+    const start = filter.pageToken ? Number.parseInt(filter.pageToken, 36) : 0;
+    if (!Number.isInteger(start) || start < 0) throw new EmulatorError('INVALID_ARGUMENT', `Invalid value for 'parameters.pageToken': '${filter.pageToken ?? ''}'`);
+    const size = filter.maxResults && filter.maxResults > 0 ? filter.maxResults : defaultPageSize;
+    const page = matching.slice(start, start + size).map(toRrsetResource);
+    return start + size < matching.length ? { rrsets: page, nextPageToken: (start + size).toString(36) } : { rrsets: page };
+  }
+
+  /** Every zone in every project: what the emulated name servers serve. */
+  served(): readonly ZoneState[] {
+    return Object.values(this.store.state.zones);
   }
 
   /**
@@ -265,6 +294,17 @@ function parseRrsets(value: unknown, field: string, apex: string): RrsetState[] 
     if (rrdatas.length === 0) throw new EmulatorError('INVALID_ARGUMENT', `The resource record set ${at}' has no rrdatas`);
     return { name, type, ttl, rrdatas };
   });
+}
+
+function checkChangeLimits(additions: readonly RrsetState[], deletions: readonly RrsetState[]): void {
+  const quota = (metric: string, value: number, limit: number): EmulatorError =>
+    new EmulatorError('PERMISSION_DENIED', `Quota exceeded for quota '${metric}': ${value} (limit ${limit}).`, 'quotaExceeded');
+  if (additions.length > cloudDnsLimits.additionsPerChange) throw quota('rrsetAdditionsPerChange', additions.length, cloudDnsLimits.additionsPerChange);
+  if (deletions.length > cloudDnsLimits.deletionsPerChange) throw quota('rrsetDeletionsPerChange', deletions.length, cloudDnsLimits.deletionsPerChange);
+  const bytes = [...additions, ...deletions].reduce((sum, r) => sum + r.rrdatas.reduce((s, d) => s + d.length, 0), 0);
+  if (bytes > cloudDnsLimits.rrdataBytesPerChange) throw quota('totalRrdataSizePerChange', bytes, cloudDnsLimits.rrdataBytesPerChange);
+  const crowded = additions.find((r) => r.rrdatas.length > cloudDnsLimits.rrdatasPerRrset);
+  if (crowded) throw quota('resourceRecordsPerRrset', crowded.rrdatas.length, cloudDnsLimits.rrdatasPerRrset);
 }
 
 function toRrsetResource(r: RrsetState): RrsetResource {

@@ -8,8 +8,10 @@ import { AdminHttpApi, adminBasePath, type ClusterHealth } from './admin-http.js
 import { loadOrCreateToken } from './auth.js';
 import { BackingClusters } from './backing-clusters.js';
 import { CallLog, type CallLogEntry } from './call-log.js';
+import { CloudController } from './cloud-controller.js';
 import { EmulatorError } from './codes.js';
 import { DnsHttpApi, dnsBasePath } from './dns-http.js';
+import { startDnsServer, type DnsServer } from './dns-server.js';
 import { DnsZones } from './dns-zones.js';
 import { FaultInjector, type FaultConfig, type FaultRule } from './faults.js';
 import { CallGate } from './gate.js';
@@ -32,6 +34,8 @@ export interface EmulatorOptions {
   readonly restPort?: number;
   /** GKE gRPC port. @default a free port */
   readonly grpcPort?: number;
+  /** Port of the emulated Cloud DNS name servers (UDP and TCP). @default a free port */
+  readonly dnsPort?: number;
   /** Tools for the backing clusters. @default the cached build (`ensureTools({build: false})`), resolved when first needed */
   readonly toolchain?: Toolchain;
   /** Minimum time from CreateCluster to RUNNING. @default 2000 */
@@ -78,6 +82,11 @@ export interface Emulator {
   readonly gkeEndpoint: string;
   /** Base URL of the admin API (`/emulator/v1`). */
   readonly adminEndpoint: string;
+  /**
+   * The emulated Cloud DNS name servers: every zone answers real DNS queries here, over UDP and
+   * TCP (`dig @127.0.0.1 -p PORT web.default.kfed.svc.infra.mycompany.com`).
+   */
+  readonly dnsServer: { readonly host: string; readonly port: number; readonly address: string };
   /** File holding the access token, for `KFED_GCP_ACCESS_TOKEN_FILE`. */
   readonly tokenFile: string;
   /** The bearer token both APIs and every backing kube-apiserver accept. */
@@ -102,7 +111,9 @@ export interface Emulator {
 /**
  * Starts the Cloud DNS v1 REST + GKE ClusterManager v1 gRPC emulator. GKE clusters are backed
  * by real local clusters (LocalCluster over kwok) whose kube-apiservers accept the emulator's
- * access token, so a client holding only endpoint + CA + token reaches them, as with GKE.
+ * access token, so a client holding only endpoint + CA + token reaches them, as with GKE; a
+ * cloud controller labels their nodes and gives LoadBalancer Services addresses, and the zones'
+ * name servers answer real DNS queries (see {@link Emulator.dnsServer}).
  * Unfinished work in the state (provisioning, deletions) resumes.
  */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
@@ -133,6 +144,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
   const faults = new FaultInjector(options.faults);
   const gate = new CallGate(callLog, faults, options.latencyMs ?? {});
   const zones = new DnsZones(store, options.projects);
+  const cloud = new CloudController({ store, accessToken, log });
   const clusters = new GkeClusters({
     store,
     backing,
@@ -141,6 +153,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     deletionDelayMs: options.deletionDelayMs ?? 500,
     kubernetesVersion: versions.kubernetes.version,
     log,
+    prepareNodes: (cluster) => cloud.prepareNodes(cluster),
     ...(options.projects ? { projects: options.projects } : {}),
     ...(options.unscheduledLabel ? { unscheduledLabel: options.unscheduledLabel } : {}),
   });
@@ -176,7 +189,15 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     await grpcApi.close();
     throw err;
   }
+  let dnsServer: DnsServer;
+  try {
+    dnsServer = await startDnsServer({ host, ...(options.dnsPort !== undefined ? { port: options.dnsPort } : {}), zones: () => zones.served() });
+  } catch (err) {
+    await Promise.all([closeHttp(http), grpcApi.close()]);
+    throw err;
+  }
   clusters.resume();
+  cloud.start();
   const stopSupervising = backing.supervise(log);
 
   let stopped = false;
@@ -184,8 +205,9 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     if (stopped) return;
     stopped = true;
     stopSupervising();
-    await Promise.all([closeHttp(http), grpcApi.close()]);
+    await Promise.all([closeHttp(http), grpcApi.close(), dnsServer.close()]);
     await clusters.quiesce();
+    await cloud.stop();
     // The clusters keep running for the next start; the programs this emulator ran for their pods stop.
     await backing.release();
     store.save();
@@ -195,6 +217,7 @@ async function start(options: EmulatorOptions, host: string, stateFile: string, 
     dnsEndpoint,
     gkeEndpoint,
     adminEndpoint,
+    dnsServer: { host: dnsServer.host, port: dnsServer.port, address: dnsServer.address },
     tokenFile,
     accessToken,
     stateFile,

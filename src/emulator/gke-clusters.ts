@@ -30,6 +30,11 @@ export interface GkeClustersOptions {
   /** Version string reported as the master version. */
   readonly kubernetesVersion: string;
   readonly log: (line: string) => void;
+  /**
+   * Runs once a backing cluster answers and before its GKE cluster is RUNNING (again): what GKE
+   * does to nodes before it reports them (their topology labels). A failure is logged only.
+   */
+  readonly prepareNodes?: (cluster: ClusterState) => Promise<void>;
   /** Clusters created with this resource label run no kube-scheduler (they host no workloads). @default every cluster runs one */
   readonly unscheduledLabel?: { readonly key: string; readonly value: string };
 }
@@ -214,6 +219,7 @@ export class GkeClusters {
       if (!signal.aborted) this.finish(key, 'ERROR', `Backing cluster failed to start: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
+    await this.prepare(cluster);
     if (await sleepUntil(cluster.readyAt, signal)) this.finish(key, 'RUNNING', '');
   }
 
@@ -259,6 +265,7 @@ export class GkeClusters {
       const info = await this.options.backing.ensureRunning({ name: cluster.backing, nodes: totalNodes(cluster), scheduler: cluster.scheduler });
       cluster.endpoint = info.endpoint.replace(/^https:\/\//, '');
       cluster.caCertificate = Buffer.from(info.caCertificate).toString('base64');
+      await this.prepare(cluster);
       // A DEGRADED cluster stays DEGRADED across a restart: only the admin API changes that.
       if (cluster.status !== 'DEGRADED') cluster.status = 'RUNNING';
       this.options.store.save();
@@ -270,6 +277,14 @@ export class GkeClusters {
       }
     } finally {
       this.restarting.delete(key);
+    }
+  }
+
+  private async prepare(cluster: ClusterState): Promise<void> {
+    try {
+      await this.options.prepareNodes?.(cluster);
+    } catch (err) {
+      this.options.log(`GKE: ${cluster.name}: preparing its nodes failed (the cloud controller retries): ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

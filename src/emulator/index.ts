@@ -9,3 +9,6 @@ export { errorCodes, type ErrorCode } from './codes.js';
 export type { CallLogEntry, EmulatedApi } from './call-log.js';
 export { adminBasePath, type ClusterHealth } from './admin-http.js';
 export { dnsBasePath } from './dns-http.js';
+export { loadBalancerFinalizer } from './cloud-controller.js';
+export { dualStackApiserverArgs } from './dual-stack.js';
+export { topologyLabelKeys } from './node-topology.js';

@@ -2,7 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions } from './emulator.js';
 
 export interface RunEmulatorOptions {
-  /** REST (Cloud DNS + admin) on `port`, GKE gRPC on `port + 1`. @default free ports */
+  /** REST (Cloud DNS + admin) on `port`, GKE gRPC on `port + 1`, DNS (UDP + TCP) on `port + 2`. @default free ports */
   readonly port?: number;
   /** State directory (state.json, access-token, kwok/). @default dirname(stateFile), else `.kfed/emulator` */
   readonly stateDir?: string;
@@ -38,7 +38,7 @@ export async function runEmulator(options: RunEmulatorOptions = {}): Promise<voi
     log: (line) => { out(line); },
     ...(stateFile ? { stateFile } : {}),
     ...(options.host ? { host: options.host } : {}),
-    ...(options.port !== undefined ? { restPort: options.port, grpcPort: options.port + 1 } : {}),
+    ...(options.port !== undefined ? { restPort: options.port, grpcPort: options.port + 1, dnsPort: options.port + 2 } : {}),
     ...(options.provisioningDelayMs !== undefined ? { provisioningDelayMs: options.provisioningDelayMs } : {}),
     ...(options.deletionDelayMs !== undefined ? { deletionDelayMs: options.deletionDelayMs } : {}),
     ...(options.unscheduledLabel ? { unscheduledLabel: options.unscheduledLabel } : {}),
@@ -57,6 +57,7 @@ export function banner(emulator: Emulator): string[] {
   return [
     'kfed emulator (Cloud DNS v1 REST + GKE v1 gRPC, clusters backed by local kwok clusters)',
     `  Cloud DNS  ${emulator.dnsEndpoint}`,
+    `  DNS        ${emulator.dnsServer.address} (UDP + TCP; the zones' name servers)`,
     `  GKE gRPC   ${emulator.gkeEndpoint} (plaintext)`,
     `  admin      ${emulator.adminEndpoint} (same bearer token)`,
     `  state      ${emulator.stateFile}`,

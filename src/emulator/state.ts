@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { PoolState } from './address-pool.js';
 
 /** A Cloud DNS resource record set. */
 export interface RrsetState {
@@ -84,6 +85,8 @@ export interface EmulatorState {
   clientOperations: Record<string, ClientOperationState>;
   clusters: Record<string, ClusterState>;
   operations: Record<string, OperationState>;
+  /** Load-balancer address pools per cluster (`project/location/name`); absent in older state files. */
+  loadBalancers?: Record<string, PoolState>;
 }
 
 function emptyState(): EmulatorState {

@@ -71,8 +71,26 @@ export class ResourceFailedError extends ProviderError {
   readonly retryable = false;
 }
 
+/**
+ * A DNS zone kfed would delete still holds records kfed did not write (a team's own, another
+ * tool's): the zone is kept and nothing is deleted. `records` names them (`name TYPE`).
+ */
+export class ZoneNotEmptyError extends ProviderError {
+  static readonly type = 'ZoneNotEmptyError';
+  override name = ZoneNotEmptyError.type;
+  readonly retryable = false;
+
+  constructor(
+    message: string,
+    details: ProviderErrorDetails,
+    readonly records: readonly string[],
+  ) {
+    super(message, details);
+  }
+}
+
 /** Error classes a retry can never fix. */
-export const permanentErrors = [ConflictError, InvalidSpecError, PermissionError, ResourceFailedError] as const;
+export const permanentErrors = [ConflictError, InvalidSpecError, PermissionError, ResourceFailedError, ZoneNotEmptyError] as const;
 
 /**
  * Their failure types: the workflows stop retrying on these (`contract.ts` adds the workflows'

@@ -21,6 +21,7 @@ import { adoptExisting, apiCall, childWorkflowTimeout, kubeWait, memberReady, me
 import { finishRun, newProgress, stepTimings, updateCluster, type FederationProgress } from './progress.js';
 import { provisionCluster } from './provision-cluster.js';
 import { reconcileSpec } from './reconcile.js';
+import { startServiceDnsPatch, startServiceDnsSync } from './service-dns-lifecycle.js';
 import { stepRunner } from './steps.js';
 import { teardown } from './teardown.js';
 
@@ -226,6 +227,14 @@ export async function federate(spec: FederationSpec, options: FederateOptions = 
       );
     } else {
       steps.skip('canary', 'run started before kfed checked propagation');
+    }
+
+    // The zone's records of the federation's Services: a sync of its own that outlives this run.
+    // Runs recorded before it existed replay without it.
+    if (patched(startServiceDnsPatch)) {
+      await steps.run('service-dns', () => startServiceDnsSync(spec, spec.clusters.map((c) => ({ name: c.name, target: target(c) }))), (note) => note);
+    } else {
+      steps.skip('service-dns', 'run started before kfed synced service records');
     }
 
     finishRun(progress, 'Succeeded', Date.now());

@@ -6,3 +6,4 @@ export { rebuild } from './rebuild.js';
 export { plan } from './plan.js';
 export { health } from './health.js';
 export { rotateCredentials } from './rotate-credentials.js';
+export { serviceDns } from './service-dns.js';

@@ -60,8 +60,8 @@ export interface FederationProgress {
 
 /** Condition types, in the order they are reported; `Ready` summarizes them. */
 export const stepGroups = {
-  federate: ['ZoneReady', 'ClustersProvisioned', 'PlaneReady', 'MembersJoined', 'DnsConfigured', 'Verified'],
-  teardown: ['MembersUnjoined', 'PlaneRemoved', 'ClustersDeleted', 'ZoneDeleted'],
+  federate: ['ZoneReady', 'ClustersProvisioned', 'PlaneReady', 'MembersJoined', 'DnsConfigured', 'Verified', 'ServiceDnsSyncing'],
+  teardown: ['ServiceDnsStopped', 'MembersUnjoined', 'PlaneRemoved', 'ClustersDeleted', 'ZoneDeleted'],
   rotate: ['HostReached', 'TokensRotated', 'OldTokensRevoked'],
 } as const;
 export type StepGroup = (typeof stepGroups)[Operation][number];
@@ -90,12 +90,15 @@ export function federateSteps(spec: FederationSpec): StepTemplate[] {
     ...spec.clusters.map((c) => ({ id: `dns:${c.name}`, title: `configure kube-dns on ${c.name}`, group: 'DnsConfigured' as const, cluster: c.name })),
     ...spec.clusters.map((c) => ({ id: `verify:${c.name}`, title: `verify ${c.context} with its joined credentials`, group: 'Verified' as const, cluster: c.name })),
     { id: 'canary', title: 'propagate a canary to every member and remove it', group: 'Verified' },
+    { id: 'service-dns', title: `start the service DNS sync of ${spec.name}`, group: 'ServiceDnsSyncing' },
   ];
 }
 
 /** The steps of a teardown run. */
 export function teardownSteps(spec: FederationSpec): StepTemplate[] {
   return [
+    { id: 'zone-records', title: `check DNS zone ${spec.dns.zone} for records kfed did not write`, group: 'ZoneDeleted' },
+    { id: 'service-dns', title: `stop the service DNS sync of ${spec.name} (it removes its records)`, group: 'ServiceDnsStopped' },
     { id: 'release', title: `release federated objects on ${spec.host} (if it is kept)`, group: 'MembersUnjoined', cluster: spec.host },
     ...spec.clusters.map((c) => ({ id: `unjoin:${c.name}`, title: `unjoin ${c.context}`, group: 'MembersUnjoined' as const, cluster: c.name })),
     { id: 'plane', title: `remove ${spec.plane.type} plane from ${spec.host} (if it is kept)`, group: 'PlaneRemoved', cluster: spec.host },

@@ -7,6 +7,7 @@ import type { ClusterTarget } from '../providers/types.js';
 import type { ClusterSpec, FederationSpec } from '../spec/types.js';
 import { apiCall, kubeWait, waitDeleted } from './activity-options.js';
 import { finishRun, newProgress, updateCluster, type FederationProgress } from './progress.js';
+import { stopServiceDnsPatch, stopServiceDnsSync } from './service-dns-lifecycle.js';
 import { stepRunner } from './steps.js';
 
 /** Patch id: teardown removes the KubeFed plane from a host it keeps (an existing cluster). */
@@ -14,6 +15,9 @@ export const uninstallKeptPlanePatch = 'uninstall-plane-on-kept-host';
 
 /** Patch id: on a kept host, federated objects are released while KubeFed still runs. */
 export const releaseFederatedPatch = 'release-federated-objects-on-kept-host';
+
+/** Patch id: teardown first checks that the zone holds only kfed's records (or is told to delete the rest). */
+export const checkZoneRecordsPatch = 'check-zone-records-first';
 
 interface ClusterState {
   readonly spec: ClusterSpec;
@@ -27,9 +31,13 @@ interface ClusterState {
 }
 
 /**
- * Removes a federation: unjoin every member, delete the clusters kfed created (in parallel),
- * then the DNS zone (records first). Works on partial state: anything never created or already
- * gone is skipped, so it also cleans up after a run that never finished.
+ * Removes a federation: check the zone holds nothing kfed did not write (else stop, nothing
+ * deleted), stop the service-DNS sync (it removes its records), release federated objects on a
+ * kept host, unjoin every member, remove a kept host's plane, delete the clusters kfed created
+ * (in parallel), then the zone (kfed's records first; others only with
+ * `options.deleteForeignRecords`). Works on partial state: anything never created or already
+ * gone is skipped, so it also cleans up after a run that never finished; `options.onlyCreatedBy`
+ * scopes it to what one failed run created.
  */
 export async function teardown(spec: FederationSpec, options: TeardownOptions = {}): Promise<TeardownSummary> {
   const scoped = options.onlyCreatedBy !== undefined;
@@ -41,6 +49,34 @@ export async function teardown(spec: FederationSpec, options: TeardownOptions = 
   const where = (c: ClusterSpec) => ({ project: spec.project, location: c.location, name: c.name });
 
   try {
+    // Before anything is unjoined or deleted: a zone holding records kfed did not write stops the
+    // teardown here, with nothing half-deleted. Runs recorded before this check replay without it.
+    if (patched(checkZoneRecordsPatch)) {
+      await steps.run(
+        'zone-records',
+        (title) =>
+          activity(title).checkZoneDeletable({
+            project: spec.project,
+            zone: spec.dns.zone,
+            federation: spec.name,
+            deleteForeignRecords: options.deleteForeignRecords ?? false,
+            ...(scoped ? { onlyCreatedBy: options.onlyCreatedBy } : {}),
+          }),
+        (z) => (z.zone === 'deletable' ? `${z.owned} record set(s) of kfed's${z.foreign ? `, ${z.foreign} not kfed's (deleted as asked)` : ''}` : z.zone === 'absent' ? 'no zone' : 'zone is kept'),
+      );
+    } else {
+      steps.skip('zone-records', 'run started before kfed checked zone records first');
+    }
+    // The service-DNS sync removes its records and stops before the clusters it reads go. The
+    // cleanup of a failed re-run leaves it alone: it serves the federation that stays.
+    if (scoped) {
+      steps.skip('service-dns', 'kept: the sync serves the federation the failed run leaves in place');
+    } else if (patched(stopServiceDnsPatch)) {
+      await steps.run('service-dns', (title) => stopServiceDnsSync(spec, title), (note) => note);
+    } else {
+      steps.skip('service-dns', 'run started before kfed synced service records');
+    }
+
     // What exists now decides what to do; nothing is assumed from the federate run.
     const states: ClusterState[] = await Promise.all(
       spec.clusters.map(async (c): Promise<ClusterState> => {
@@ -152,7 +188,13 @@ export async function teardown(spec: FederationSpec, options: TeardownOptions = 
     const zone = await steps.run(
       'delete-zone',
       async (title) => {
-        const result = await activity(title).deleteZone({ project: spec.project, zone: spec.dns.zone, federation: spec.name, ...(scoped ? { onlyCreatedBy: options.onlyCreatedBy } : {}) });
+        const result = await activity(title).deleteZone({
+          project: spec.project,
+          zone: spec.dns.zone,
+          federation: spec.name,
+          ...(scoped ? { onlyCreatedBy: options.onlyCreatedBy } : {}),
+          ...(options.deleteForeignRecords ? { deleteForeignRecords: true } : {}),
+        });
         if (result.deleted) return 'deleted' as const;
         return result.reason === 'absent' ? ('absent' as const) : ('kept' as const);
       },

@@ -29,8 +29,8 @@ interface DownJson {
 
 /**
  * What kfed did not make survives it: a zone made by hand keeps its records through `kfed
- * down` (main keeps a zone that is not this federation's; records inside a zone of kfed's own
- * are the zone-records work), a DEGRADED cluster is still unjoined and deleted, and a host that
+ * down` (a zone that is not this federation's is kept whole, and no reason to stop the teardown),
+ * a DEGRADED cluster is still unjoined and deleted, and a host that
  * already runs its own KubeFed is refused, and its KubeFed left whole by `kfed down`.
  */
 describe('foreign resources: hand-made zones and records, DEGRADED clusters, a KubeFed that was there before', () => {
@@ -76,7 +76,7 @@ describe('foreign resources: hand-made zones and records, DEGRADED clusters, a K
     expect(steps.find((s) => s.id === 'unjoin:delta-member')).toMatchObject({ state: 'Succeeded' });
     expect(okCalls(h, 'DeleteCluster', undefined, firstKfedCall).map((c) => c.resource.split('/').pop()).sort()).toEqual(['delta-host', 'delta-member']);
     expect(clusterStatuses(h)).toEqual([]);
-    // TODO(zone-records): also a hand-made record in a zone kfed created itself must survive.
+    // A hand-made record in a zone kfed created itself survives too: test/e2e/service-dns.test.ts.
     expect(await zoneRecords(h, 'shared')).toEqual(handRecords);
     expect(okCalls(h, 'managedZones.delete', undefined, firstKfedCall)).toEqual([]);
     expect(okCalls(h, 'changes.create', undefined, firstKfedCall)).toEqual([]);

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { Resolver } from 'node:dns/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,20 +12,38 @@ import { gcpFromEnv, type GcpProviders } from '../../src/providers/gcp/index.js'
 import { scratchDir } from '../support/substrate.js';
 import { thrown } from './support.js';
 
-/** A port P with P+1 also free (REST on P, gRPC on P+1). */
-async function portPair(): Promise<number> {
+function tcpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => {
+      resolve(false);
+    });
+    probe.listen(port, '127.0.0.1', () => probe.close(() => {
+      resolve(true);
+    }));
+  });
+}
+
+function udpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createSocket('udp4');
+    probe.once('error', () => {
+      probe.close();
+      resolve(false);
+    });
+    probe.bind(port, '127.0.0.1', () => {
+      probe.close(() => {
+        resolve(true);
+      });
+    });
+  });
+}
+
+/** A port P with P+1 and P+2 also free (REST on P, gRPC on P+1, DNS over UDP and TCP on P+2). */
+async function portTriple(): Promise<number> {
   for (;;) {
     const port = await freePort();
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once('error', () => {
-        resolve(false);
-      });
-      probe.listen(port + 1, '127.0.0.1', () => probe.close(() => {
-        resolve(true);
-      }));
-    });
-    if (free) return port;
+    if ((await tcpFree(port + 1)) && (await tcpFree(port + 2)) && (await udpFree(port + 2))) return port;
   }
 }
 
@@ -84,8 +104,8 @@ describe('emulator as its own process (runEmulator, what `kfed emulator --port P
     dir.remove();
   });
 
-  it('prints endpoints on P and P+1, serves both APIs, and keeps state across a process restart', async () => {
-    const port = await portPair();
+  it('prints endpoints on P, P+1 and P+2, serves the APIs and DNS, and keeps state across a process restart', async () => {
+    const port = await portTriple();
     const first = await runMain(['--port', String(port), '--state', stateFile]);
     started.push(first);
     expect(first.env).toEqual({
@@ -97,6 +117,11 @@ describe('emulator as its own process (runEmulator, what `kfed emulator --port P
     gcp = gcpFromEnv({ ...process.env, ...first.env });
     expect((await gcp.dns.ensureZone('p', 'zone-main', 'main.example.com')).created).toBe(true);
     expect(await gcp.gke.getCluster('p', 'us-west1-a', 'none')).toBeUndefined();
+    // The zone's name servers answer on P+2, as the banner says.
+    expect(first.output).toContain(`DNS        127.0.0.1:${port + 2} (UDP + TCP`);
+    const resolver = new Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([`127.0.0.1:${port + 2}`]);
+    expect(await resolver.resolveSoa('main.example.com')).toMatchObject({ hostmaster: 'cloud-dns-hostmaster.google.com' });
 
     // The admin API, from this (another) process, with the token from the file.
     const token = readFileSync(first.env.KFED_GCP_ACCESS_TOKEN_FILE ?? '', 'utf8').trim();

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConflictError, InvalidSpecError, PermissionError, TransientError } from '../../src/providers/errors.js';
+import { ConflictError, InvalidSpecError, PermissionError, TransientError, ZoneNotEmptyError } from '../../src/providers/errors.js';
 import { clientOperationId, createDnsClient, gcpFromEnv, StaticTokenSource } from '../../src/providers/gcp/index.js';
+import { applyServiceRecords } from '../../src/service-dns/apply.js';
 import { startTestCloud, successful, thrown, type TestCloud } from '../emulator/support.js';
 
 const project = 'kfed-dns-test';
@@ -132,13 +133,48 @@ describe('GoogleDnsProvider (@google-cloud/dns against the emulator)', () => {
     await gcp.close();
   });
 
-  it('deletes a zone that holds records: every record but NS/SOA first, then the zone', async () => {
-    await cloud.gcp.dns.ensureZone(project, 'fed-records', 'records.example.com');
+  /** Writes `services` Services' worth of kfed records (A at the anchor plus one CNAME each) the way the sync does. */
+  async function writeOwnedRecords(zone: string, apex: string, federation: string, services: number): Promise<void> {
+    const desired = Array.from({ length: services }, (_, i) => {
+      const anchor = `svc${i}.default.${federation}.svc.${apex}`;
+      return {
+        anchor,
+        rrsets: [
+          { name: anchor, type: 'A', ttl: 30, rrdatas: [`10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`] },
+          { name: `svc${i}.default.${federation}.svc.us-east1.${apex}`, type: 'CNAME', ttl: 30, rrdatas: [anchor] },
+        ],
+      };
+    });
+    const result = await applyServiceRecords(cloud.gcp.dns, { project, zone, apex, federation }, desired);
+    expect(result.conflicts).toEqual([]);
+  }
+
+  it('deletes a zone holding only its own records: those and their registry, then the zone', async () => {
+    await cloud.gcp.dns.ensureZone(project, 'fed-owned', 'owned.example.com', { labels: { 'managed-by': 'kfed' } });
+    await writeOwnedRecords('fed-owned', 'owned.example.com.', 'fed', 2);
+    const before = await cloud.gcp.dns.listRecordSets(project, 'fed-owned');
+    // NS, SOA, and per Service an A, a CNAME and the registry TXT.
+    expect(before?.map((r) => r.type).sort()).toEqual(['A', 'A', 'CNAME', 'CNAME', 'NS', 'SOA', 'TXT', 'TXT']);
+
+    cloud.emulator.clearCalls();
+    expect(await cloud.gcp.dns.deleteZone(project, 'fed-owned', { federation: 'fed' })).toEqual({ deleted: true });
+    expect(cloud.emulator.calls().map((c) => `${c.method} ${c.result}`)).toEqual([
+      'managedZones.get ok',
+      'resourceRecordSets.list ok',
+      'changes.create ok',
+      'managedZones.delete ok',
+    ]);
+    expect(await cloud.gcp.dns.getZone(project, 'fed-owned')).toBeUndefined();
+  });
+
+  it('refuses to delete a zone holding records kfed did not write: names them, keeps the zone, deletes nothing', async () => {
+    await cloud.gcp.dns.ensureZone(project, 'fed-records', 'records.example.com', { labels: { 'managed-by': 'kfed' } });
+    await writeOwnedRecords('fed-records', 'records.example.com.', 'fed', 1);
     const zone = library().zone('fed-records');
     await zone.createChange({
       add: [
         zone.record('a', { name: 'www.records.example.com.', ttl: 300, data: ['10.0.0.1', '10.0.0.2'] }),
-        zone.record('txt', { name: 'records.example.com.', ttl: 300, data: '"kfed"' }),
+        zone.record('txt', { name: 'records.example.com.', ttl: 300, data: '"team verification"' }),
         zone.record('ns', { name: 'sub.records.example.com.', ttl: 300, data: 'ns1.elsewhere.example.' }),
       ],
     });
@@ -146,16 +182,56 @@ describe('GoogleDnsProvider (@google-cloud/dns against the emulator)', () => {
     const refused = await thrown(() => zone.delete());
     expect((refused as Error & { code?: number }).code).toBe(400);
     expect(refused.message).toContain('not empty');
+    const before = await cloud.gcp.dns.listRecordSets(project, 'fed-records');
 
     cloud.emulator.clearCalls();
-    expect(await cloud.gcp.dns.deleteZone(project, 'fed-records')).toEqual({ deleted: true });
-    expect(cloud.emulator.calls().map((c) => `${c.method} ${c.result}`)).toEqual([
-      'managedZones.get ok',
-      'resourceRecordSets.list ok',
-      'changes.create ok',
-      'managedZones.delete ok',
-    ]);
+    const err = await thrown(() => cloud.gcp.dns.deleteZone(project, 'fed-records', { federation: 'fed' }));
+    expect(err).toBeInstanceOf(ZoneNotEmptyError);
+    expect(err.message).toContain('zone projects/kfed-dns-test/managedZones/fed-records (records.example.com.) holds 3 record set(s) kfed did not write');
+    expect(err.message).toContain('www.records.example.com. A, records.example.com. TXT, sub.records.example.com. NS');
+    expect(err.message).toContain('kfed down fed --delete-foreign-records');
+    expect((err as ZoneNotEmptyError).records).toEqual(['www.records.example.com. A', 'records.example.com. TXT', 'sub.records.example.com. NS']);
+    // Read, then nothing: not even kfed's own records went.
+    expect(cloud.emulator.calls().map((c) => c.method)).toEqual(['managedZones.get', 'resourceRecordSets.list']);
+    expect(await cloud.gcp.dns.listRecordSets(project, 'fed-records')).toEqual(before);
+
+    // Another federation's records are not this one's either.
+    await writeOwnedRecords('fed-records', 'records.example.com.', 'other', 1);
+    const foreign = await thrown(() => cloud.gcp.dns.deleteZone(project, 'fed-records', { federation: 'fed' }));
+    expect(foreign.message).toContain('_kfed-owner.svc0.default.other.svc.records.example.com. TXT');
+  });
+
+  it('deletes records kfed did not write only when told to, then the zone', async () => {
+    expect(await cloud.gcp.dns.deleteZone(project, 'fed-records', { federation: 'fed', deleteForeignRecords: true })).toEqual({ deleted: true });
     expect(await cloud.gcp.dns.getZone(project, 'fed-records')).toBeUndefined();
+  });
+
+  it('keeps to the per-change limit: 1,500 owned record sets go in two changes of at most 1,000', async () => {
+    await cloud.gcp.dns.ensureZone(project, 'fed-many', 'many.example.com', { labels: { 'managed-by': 'kfed' } });
+    cloud.emulator.clearCalls();
+    await writeOwnedRecords('fed-many', 'many.example.com.', 'fed', 500);
+    // 500 Services × 3 record sets, written in two changes (a Service is never split).
+    expect(cloud.emulator.calls().filter((c) => c.method === 'changes.create').map((c) => c.result)).toEqual(['ok', 'ok']);
+    cloud.emulator.clearCalls();
+    const listed = await cloud.gcp.dns.listRecordSets(project, 'fed-many');
+    expect(listed).toHaveLength(1502);
+    // The emulator pages at 500 record sets, as Cloud DNS pages: four pages, following nextPageToken.
+    expect(cloud.emulator.calls().map((c) => c.method)).toEqual(Array<string>(4).fill('resourceRecordSets.list'));
+    cloud.emulator.clearCalls();
+    expect(await cloud.gcp.dns.deleteZone(project, 'fed-many', { federation: 'fed' })).toEqual({ deleted: true });
+    expect(cloud.emulator.calls().filter((c) => c.method === 'changes.create').map((c) => c.result)).toEqual(['ok', 'ok']);
+  });
+
+  it('surfaces a change that lost a race (a deletion that no longer matches) as TransientError', async () => {
+    await cloud.gcp.dns.ensureZone(project, 'fed-race-change', 'race-change.example.com');
+    const stale = { name: 'x.race-change.example.com.', type: 'A', ttl: 30, rrdatas: ['10.0.0.9'] };
+    const err = await thrown(() => cloud.gcp.dns.changeRecordSets(project, 'fed-race-change', { additions: [], deletions: [stale] }));
+    expect(err).toBeInstanceOf(TransientError);
+    expect(err.message).toContain('changed since kfed read them');
+    await cloud.gcp.dns.changeRecordSets(project, 'fed-race-change', { additions: [stale], deletions: [] });
+    const again = await thrown(() => cloud.gcp.dns.changeRecordSets(project, 'fed-race-change', { additions: [stale], deletions: [] }));
+    expect(again).toBeInstanceOf(TransientError);
+    expect(again.message).toContain('the zone changed since kfed read it');
   });
 
   it('treats deleting a missing zone as done', async () => {

@@ -45,7 +45,7 @@ describe('classifyDnsError', () => {
     ['409', apiError(409, "The resource 'entity.managedZone' named 'z1' already exists", 'alreadyExists'), ConflictError, /already exists/],
     ['400 invalid', apiError(400, "Invalid value for 'entity.managedZone.dnsName': 'x'", 'invalid'), InvalidSpecError, /check spec\.dns/],
     ['400 containerNotEmpty', apiError(400, "The resource named 'z1' cannot be deleted because it is not empty", 'containerNotEmpty'), ConflictError, /other than NS\/SOA/],
-    ['412 conditionNotMet', apiError(412, "Precondition not met for 'entity.change.deletions[0]'", 'conditionNotMet'), InvalidSpecError, /Precondition not met/],
+    ['412 conditionNotMet', apiError(412, "Precondition not met for 'entity.change.deletions[0]'", 'conditionNotMet'), TransientError, /changed since kfed read them/],
   ])('%s', (_label, err, type, text) => {
     const mapped = classifyDnsError(err, dnsCtx);
     expect(mapped).toBeInstanceOf(type);

@@ -31,13 +31,16 @@ describe('progress model', () => {
       'verify:west-cluster',
       'verify:east-cluster',
       'canary',
+      'service-dns',
     ]);
     expect(p.steps.find((s) => s.id === 'cluster:west-cluster')?.title).toBe('create cluster west-cluster in us-west1-a');
     expect(p.steps.every((s) => s.state === 'Pending')).toBe(true);
   });
 
-  it('lists teardown steps: release federated objects and unjoin, plane removal (kept hosts), delete clusters, delete zone', () => {
+  it('lists teardown steps: zone records check, service DNS stop, release federated objects and unjoin, plane removal (kept hosts), delete clusters, delete zone', () => {
     expect(newProgress(spec, 'teardown', 0).steps.map((s) => s.id)).toEqual([
+      'zone-records',
+      'service-dns',
       'release',
       'unjoin:west-cluster',
       'unjoin:east-cluster',

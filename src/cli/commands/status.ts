@@ -5,12 +5,13 @@ import { conditions, type FederationProgress } from '../../workflows/progress.js
 import { federationName, outputFlag, parseCommand } from '../args.js';
 import { connectClient } from '../connect.js';
 import { ExitCode, ExitError } from '../errors.js';
-import { queryProgress, runOutcome, findRun } from '../../client/runs.js';
+import { queryProgress, queryServiceDns, runOutcome, findRun } from '../../client/runs.js';
 import type { FailureInfo } from '../../contract.js';
 import { formatHealth, liveHealthTimeoutMs, readLiveHealth, unreadHealth } from '../live-health.js';
 import { describeFailure } from '../outcome.js';
 import { age, parseOutputFormat, printJson, seconds, table } from '../output.js';
 import { specOf } from '../spec-of-run.js';
+import { formatServiceDns } from '../service-dns-view.js';
 import { runLink } from '../ui.js';
 
 export const help = `kfed status [NAME] [-o json]
@@ -21,7 +22,9 @@ its failure with the error type and a hint (also in -o json as "failure"). Besid
 run, the federation's live health read from the host by a worker, like \`kubectl get
 kubefedclusters\`: each member's READY, OFFLINE, KUBERNETES-VERSION, LAST-PROBE and KubeFed's
 message when it is not Ready (in -o json as "health"). When no worker answers within
-${seconds(liveHealthTimeoutMs)}, it says so and shows the recorded run alone.`;
+${seconds(liveHealthTimeoutMs)}, it says so and shows the recorded run alone. Then its service
+DNS sync: the last pass, the records it keeps in the zone and each Service's health per cluster
+(in -o json as "serviceDns").`;
 
 /** Statuses of a run that ended without its result. */
 const unsuccessful = new Set(['FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT']);
@@ -104,7 +107,12 @@ export async function run(argv: string[]): Promise<void> {
     if (!description) throw new ExitError(ExitCode.BadInput, `kfed: no federation named ${name}; start one with: kfed up -f FILE`);
     // The recorded run and the live read are independent: ask for both at once.
     // A query waits for a worker far longer than the live read does; neither may hold status up.
-    const [progress, health] = await Promise.all([client.withDeadline(Date.now() + liveHealthTimeoutMs, () => queryProgress(handle)), liveHealth(client, settings.taskQueue, name)]);
+    const deadline = Date.now() + liveHealthTimeoutMs;
+    const [progress, health, serviceDns] = await Promise.all([
+      client.withDeadline(deadline, () => queryProgress(handle)),
+      liveHealth(client, settings.taskQueue, name),
+      client.withDeadline(deadline, () => queryServiceDns(client, name)),
+    ]);
     // A closed failed run keeps its failure (type and hint included) in its outcome.
     let failure: FailureInfo | undefined;
     if (unsuccessful.has(description.status.name)) {
@@ -124,6 +132,7 @@ export async function run(argv: string[]): Promise<void> {
         conditions: progress ? conditions(progress) : undefined,
         progress,
         health,
+        serviceDns,
         ui: link,
       });
       return;
@@ -135,6 +144,7 @@ export async function run(argv: string[]): Promise<void> {
     else console.log('(no worker answered the progress query; start one with `npm run worker` to see steps)');
     console.log('');
     console.log(formatHealth(health));
+    if (serviceDns) console.log(`\n${formatServiceDns(serviceDns, Date.now())}`);
   } finally {
     await close();
   }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { DNS, type Zone } from '@google-cloud/dns';
+import { DNS } from '@google-cloud/dns';
 import { ConflictError, NotFoundError, TransientError } from '../errors.js';
 import { TokenSourceAuthClient } from './auth-client.js';
 import { classifyDnsError, type ErrorContext } from './errors.js';
 import { cloudLabelKeys, cloudManagedByKfed, managedByValue } from '../../ownership.js';
-import type { AccessTokenSource, DnsProvider, ZoneInfo } from './types.js';
+import { chunkChange } from './record-changes.js';
+import { zoneNotEmptyError, zoneOwnership } from './record-registry.js';
+import type { AccessTokenSource, DeleteZoneOptions, DnsProvider, RecordChange, RecordSet, ZoneInfo } from './types.js';
 
 export interface GoogleDnsProviderOptions {
   /** Bearer tokens for every request (read at each use). */
@@ -27,6 +29,16 @@ interface ManagedZoneBody {
   readonly dnsName?: string;
   readonly nameServers?: readonly string[];
   readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** A page of `resourceRecordSets.list`. */
+interface RecordSetsPage {
+  readonly rrsets?: readonly { readonly name?: string; readonly type?: string; readonly ttl?: number | string; readonly rrdatas?: readonly string[] }[];
+  readonly nextPageToken?: string;
+}
+
+function toApiRecordSet(r: RecordSet): Record<string, unknown> {
+  return { kind: 'dns#resourceRecordSet', name: r.name, type: r.type, ttl: r.ttl, rrdatas: [...r.rrdatas] };
 }
 
 /**
@@ -87,20 +99,28 @@ export class GoogleDnsProvider implements DnsProvider {
   }
 
   /**
-   * Deletes every record except the apex NS and SOA (Cloud DNS refuses to delete a non-empty
-   * zone), then the zone. A zone kfed did not create is left alone (`not-owned`).
+   * Deletes the records `options.federation` owns (its registry, see record-registry.ts), then
+   * the zone. A zone kfed did not create is left alone (`not-owned`). Records kfed did not write
+   * are never deleted unless `deleteForeignRecords`: while they remain, this throws
+   * ZoneNotEmptyError and deletes nothing (Terraform's `force_destroy`, off by default).
    */
-  async deleteZone(project: string, zone: string): Promise<{ readonly deleted: boolean; readonly reason?: 'absent' | 'not-owned' }> {
+  async deleteZone(project: string, zone: string, options: DeleteZoneOptions = {}): Promise<{ readonly deleted: boolean; readonly reason?: 'absent' | 'not-owned' }> {
     const ctx = context('delete managed zone', project, zone);
     const existing = await this.readZone(project, zone);
     if (!existing) return { deleted: false, reason: 'absent' };
     if (!cloudManagedByKfed(existing.labels)) return { deleted: false, reason: 'not-owned' };
-    const handle = this.client(project).zone(zone);
+    const apex = toFqdn(existing.dnsName ?? '');
     // A second round only happens when records were added between emptying and deleting.
     for (let round = 0; ; round++) {
       try {
-        await this.emptyZone(handle, toFqdn(existing.dnsName ?? ''));
-        await handle.delete();
+        const records = await this.listRecordSets(project, zone);
+        if (!records) return { deleted: false, reason: 'absent' };
+        const { owned, foreign } = zoneOwnership(records, apex, options.federation ?? '');
+        if (foreign.length > 0 && !options.deleteForeignRecords) throw zoneNotEmptyError(ctx.resource, apex, foreign, options.federation, 'kept the zone and its records');
+        const removable = [...owned, ...(options.deleteForeignRecords ? foreign : [])];
+        // Deleting need not be atomic across record sets: one rrset per group, packed to the limits.
+        for (const change of chunkChange(removable.map((r) => ({ anchor: r.name, additions: [], deletions: [r] })))) await this.changeRecordSets(project, zone, change);
+        await this.client(project).zone(zone).delete();
         return { deleted: true };
       } catch (err) {
         const error = classifyDnsError(err, ctx);
@@ -111,13 +131,45 @@ export class GoogleDnsProvider implements DnsProvider {
     }
   }
 
-  private async emptyZone(handle: Zone, apex: string): Promise<void> {
-    const [records] = await handle.getRecords();
-    const removable = records.filter((r) => {
-      const type = r.type.toUpperCase();
-      return type !== 'SOA' && !(type === 'NS' && toFqdn(r.metadata.name) === apex);
-    });
-    if (removable.length > 0) await handle.createChange({ delete: removable });
+  /**
+   * Every record set of the zone, following `nextPageToken`; undefined when the zone does not
+   * exist. One `resourceRecordSets.list` call per page (the sync's whole read cost per pass).
+   */
+  async listRecordSets(project: string, zone: string): Promise<readonly RecordSet[] | undefined> {
+    const ctx = context('list record sets of', project, zone);
+    const rrsets: RecordSet[] = [];
+    let pageToken: string | undefined;
+    do {
+      let page: RecordSetsPage;
+      try {
+        page = (await this.request(project, { method: 'GET', uri: `/managedZones/${encodeURIComponent(zone)}/rrsets`, qs: pageToken ? { pageToken } : {} })) as RecordSetsPage;
+      } catch (err) {
+        const error = classifyDnsError(err, ctx);
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      }
+      for (const r of page.rrsets ?? []) rrsets.push({ name: toFqdn(r.name ?? ''), type: (r.type ?? '').toUpperCase(), ttl: Number(r.ttl ?? 0), rrdatas: [...(r.rrdatas ?? [])] });
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    return rrsets;
+  }
+
+  /**
+   * One atomic change. Losing a race (an addition that exists by now, a deletion that no longer
+   * matches) is a {@link TransientError}: the caller reads the zone again and plans anew.
+   */
+  async changeRecordSets(project: string, zone: string, change: RecordChange): Promise<void> {
+    const ctx = context('change record sets of', project, zone);
+    const body = { additions: change.additions.map(toApiRecordSet), deletions: change.deletions.map(toApiRecordSet) };
+    try {
+      await this.request(project, { method: 'POST', uri: `/managedZones/${encodeURIComponent(zone)}/changes`, json: body });
+    } catch (err) {
+      const error = classifyDnsError(err, ctx);
+      if (error instanceof ConflictError) {
+        throw new TransientError(`${error.message}: the zone changed since kfed read it`, { resource: ctx.resource, hint: 'kfed reads the zone again and retries', cause: err });
+      }
+      throw error;
+    }
   }
 
   /** The zone's resource body, or undefined on 404. */

@@ -106,7 +106,11 @@ export function classifyDnsError(err: unknown, ctx: ErrorContext): ProviderError
     return new NotFoundError(what, details(ctx, err));
   }
   if (code === 409) return new ConflictError(what, details(ctx, err));
-  if (code === 400 || code === 412) {
+  if (code === 412 || has('conditionNotMet')) {
+    // A change's deletion no longer matches the zone: someone changed it since kfed read it.
+    return new TransientError(what, details(ctx, err, 'the record sets changed since kfed read them; kfed reads them again and retries'));
+  }
+  if (code === 400) {
     if (operationInProgress.test(serverMessage)) return new TransientError(what, details(ctx, err, 'another operation is in progress; kfed retries'));
     if (has('containerNotEmpty')) return new ConflictError(what, details(ctx, err, 'the zone still holds records other than NS/SOA'));
     return new InvalidSpecError(what, details(ctx, err, 'check spec.dns: zone names are lowercase letters, digits and dashes; the domain must be a valid DNS name'));

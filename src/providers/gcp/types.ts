@@ -32,11 +32,46 @@ export interface DnsProvider {
   /** The zone, or undefined when it does not exist (read-only; used by plans). */
   getZone(project: string, zone: string): Promise<ZoneInfo | undefined>;
   /**
-   * Deletes every record except the apex NS/SOA, then the zone. An absent zone is success
-   * (`deleted: false, reason: 'absent'`). A zone without the `managed-by: kfed` label is left
-   * alone (`reason: 'not-owned'`), like clusters: an adopted zone may hold a user's records.
+   * Deletes the records `federation` owns (see record-registry.ts) and the zone. An absent zone
+   * is success (`deleted: false, reason: 'absent'`). A zone without the `managed-by: kfed` label
+   * is left alone (`reason: 'not-owned'`), like clusters: an adopted zone may hold a user's
+   * records. Throws ZoneNotEmptyError, deleting nothing, while records kfed did not write remain,
+   * unless `deleteForeignRecords` says to delete them too.
    */
-  deleteZone(project: string, zone: string): Promise<{ readonly deleted: boolean; readonly reason?: 'absent' | 'not-owned' }>;
+  deleteZone(project: string, zone: string, options?: DeleteZoneOptions): Promise<{ readonly deleted: boolean; readonly reason?: 'absent' | 'not-owned' }>;
+  /** Every record set of the zone (all pages); undefined when the zone does not exist. Read-only. */
+  listRecordSets(project: string, zone: string): Promise<readonly RecordSet[] | undefined>;
+  /**
+   * One atomic Cloud DNS change: the deletions (which must match the current record sets
+   * exactly) and the additions apply together or not at all. A change that lost a race (a
+   * deletion no longer matches, an addition already exists) throws TransientError: read again.
+   */
+  changeRecordSets(project: string, zone: string, change: RecordChange): Promise<void>;
+}
+
+/** How {@link DnsProvider.deleteZone} treats the records in the zone. */
+export interface DeleteZoneOptions {
+  /** Whose records kfed may delete (the registry's `kfed/federation`). */
+  readonly federation?: string;
+  /** Delete records kfed did not write too (`kfed down --delete-foreign-records`). @default false */
+  readonly deleteForeignRecords?: boolean;
+}
+
+/** A Cloud DNS resource record set (`ResourceRecordSet`), as the API stores it. */
+export interface RecordSet {
+  /** Fully qualified, lower case, with the trailing dot. */
+  readonly name: string;
+  /** `A`, `AAAA`, `CNAME`, `TXT`, ... */
+  readonly type: string;
+  readonly ttl: number;
+  /** Presentation format: `10.0.0.1`, `target.example.com.`, `"a TXT string"`. */
+  readonly rrdatas: readonly string[];
+}
+
+/** One Cloud DNS change: record sets to delete (exactly as they are) and to add. */
+export interface RecordChange {
+  readonly additions: readonly RecordSet[];
+  readonly deletions: readonly RecordSet[];
 }
 
 /** GKE cluster status values (google.container.v1.Cluster.Status). */

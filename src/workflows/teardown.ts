@@ -109,7 +109,7 @@ export async function teardown(spec: FederationSpec, options: TeardownOptions = 
       await steps.run(
         'release',
         (title) => activity(title, kubeWait).releaseFederatedObjects({ host, namespace: spec.plane.namespace }),
-        (r) => `${r.orphaned} user object(s) released (member copies kept), ${r.removed} of kfed's removed${r.forced ? `, ${r.forced} forced (no controller answered)` : ''}`,
+        (r) => r.notKfedsPlane ? `the KubeFed in ${spec.plane.namespace} is not kfed's: left as it is` : `${r.orphaned} user object(s) released (member copies kept), ${r.removed} of kfed's removed${r.forced ? `, ${r.forced} forced (no controller answered)` : ''}`,
       );
     } else {
       steps.skip('release', hostState?.owned ? 'host is deleted next' : keptHost ? 'kept host: run started before kfed released federated objects' : 'host not running');

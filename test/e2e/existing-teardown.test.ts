@@ -144,12 +144,13 @@ describe('a federation of existing clusters while KubeFed runs: Offline and back
 
     const none: Leftovers = { deleting: [], kubefedFinalizers: [], kfedObjects: [] };
     for (const cluster of [hub, spoke]) {
-      // Deletions the teardown started may take a moment to finish (a CRD removes its objects first); stuck ones never do.
+      // Deletions the teardown started may take a while to finish (a CRD removes its objects first; a member's
+      // namespace controller, restarted with its kube-apiserver above, rebuilds its discovery); stuck ones never do.
       let left = await clusterLeftovers(tools.kubectl, cluster.info.kubeconfigPath);
       await waitFor(`nothing left deleting on ${cluster.name}`, async () => {
         left = await clusterLeftovers(tools.kubectl, cluster.info.kubeconfigPath);
         return left.deleting.length === 0 && left.kubefedFinalizers.length === 0;
-      }, { timeoutMs: 30_000, intervalMs: 1000 }).catch(() => undefined);
+      }, { timeoutMs: 120_000, intervalMs: 1000 }).catch(() => undefined);
       expect(left, `what kfed down left on ${cluster.name}`).toEqual(none);
     }
     // The users' objects stay where KubeFed put them (teardown orphans them, README).

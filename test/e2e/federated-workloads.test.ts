@@ -11,7 +11,7 @@ import { controllerLogFiles, controllerLogProblems, controllerProcesses, harness
 import { projectRoot, startHarness, stopHarness, type Harness, type WorkerProcess } from '../support/harness.js';
 import { testToolchain } from '../support/substrate.js';
 
-const seedFile = join(projectRoot, 'examples', 'federation.yaml');
+const exampleSpecFile = join(projectRoot, 'examples', 'federation.yaml');
 const exampleFile = join(projectRoot, 'examples', 'federated-deployment.yaml');
 const members = ['west-coast', 'east-coast'] as const;
 
@@ -58,7 +58,7 @@ describe('federating workloads the KubeFed way on a federation kfed made', () =>
 
   it('kfed status shows every member READY True, read live from the host like kubectl get kubefedclusters', async () => {
     const started = Date.now();
-    const up = await h.cli(['up', '-f', seedFile, '--wait']);
+    const up = await h.cli(['up', '-f', exampleSpecFile, '--wait']);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     console.log(`[workloads] kfed up: usable (canary on every member) ${secondsSince(started)} after the CLI started; ${/KubeFed Ready after [\d.]+s/.exec(up.stdout)?.[0] ?? ''}`);

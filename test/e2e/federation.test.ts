@@ -27,7 +27,7 @@ describe('kfed end to end: up, status, kubeconfig, re-run, down', () => {
     await stopHarness(h);
   });
 
-  it('federates the seed\'s two clusters and status reports every cluster Ready', async () => {
+  it('federates the example spec\'s two clusters and status reports every cluster Ready', async () => {
     const up = await h.cli(['up', '-f', exampleFile, '--wait']);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);

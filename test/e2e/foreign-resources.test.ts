@@ -37,6 +37,8 @@ describe('foreign resources: hand-made zones and records, DEGRADED clusters, a K
   let h: Harness;
   let cloud: GcpProviders;
   let handRecords: string[];
+  /** Calls before this index are the team's own, made by hand in beforeAll. */
+  let firstKfedCall: number;
 
   beforeAll(async () => {
     h = await startHarness();
@@ -45,6 +47,7 @@ describe('foreign resources: hand-made zones and records, DEGRADED clusters, a K
     await createZoneByHand(h, 'shared', 'shared.example.com.');
     await addRecordsByHand(h, 'shared', handMadeRecords('shared.example.com.'));
     handRecords = (await zoneRecords(h, 'shared')) ?? [];
+    firstKfedCall = h.emulator.calls().length;
   });
 
   afterAll(async () => {
@@ -56,7 +59,7 @@ describe('foreign resources: hand-made zones and records, DEGRADED clusters, a K
     const up = await h.cli(['up', '-f', writeSpec(h, delta), '--wait']);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
-    expect(okCalls(h, 'managedZones.create')).toEqual([]);
+    expect(okCalls(h, 'managedZones.create', undefined, firstKfedCall)).toEqual([]);
     expect((await cloud.dns.getZone(project, 'shared'))?.labels).toEqual({ team: 'platform' });
   });
 
@@ -71,12 +74,12 @@ describe('foreign resources: hand-made zones and records, DEGRADED clusters, a K
     const steps = outcome.progress.steps;
     // Unjoined through its API (DEGRADED serves it), not skipped as unreachable.
     expect(steps.find((s) => s.id === 'unjoin:delta-member')).toMatchObject({ state: 'Succeeded' });
-    expect(okCalls(h, 'DeleteCluster').map((c) => c.resource.split('/').pop()).sort()).toEqual(['delta-host', 'delta-member']);
+    expect(okCalls(h, 'DeleteCluster', undefined, firstKfedCall).map((c) => c.resource.split('/').pop()).sort()).toEqual(['delta-host', 'delta-member']);
     expect(clusterStatuses(h)).toEqual([]);
     // A hand-made record in a zone kfed created itself survives too: test/e2e/service-dns.test.ts.
     expect(await zoneRecords(h, 'shared')).toEqual(handRecords);
-    expect(okCalls(h, 'managedZones.delete')).toEqual([]);
-    expect(okCalls(h, 'changes.create')).toEqual([]);
+    expect(okCalls(h, 'managedZones.delete', undefined, firstKfedCall)).toEqual([]);
+    expect(okCalls(h, 'changes.create', undefined, firstKfedCall)).toEqual([]);
   });
 
   it('refuses a host that runs its own KubeFed (plan: conflict, up: ConflictError), and kfed down leaves that KubeFed whole', { timeout: 240_000 }, async () => {

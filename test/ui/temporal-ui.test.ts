@@ -13,8 +13,8 @@ import { federateSteps } from '../../src/workflows/progress.js';
 import { projectRoot, startHarness, stopHarness, type Harness } from '../support/harness.js';
 import { assertChromiumInstalled, ChromiumMissingError, expectVisible, launchChromium, onSameRow, type HeadlessChromium } from './chromium.js';
 
-const seedFile = join(projectRoot, 'examples', 'federation.yaml');
-const spec = parseSpec(readFileSync(seedFile, 'utf8'), seedFile);
+const exampleSpecFile = join(projectRoot, 'examples', 'federation.yaml');
+const spec = parseSpec(readFileSync(exampleSpecFile, 'utf8'), exampleSpecFile);
 const screenshotDir = join(projectRoot, 'test-results', 'ui');
 const parentId = workflowIds.federation(spec.name);
 
@@ -78,7 +78,7 @@ describe('Temporal UI of a finished kfed run, in headless Chromium', () => {
     h = await startHarness();
     // NOTE: the worker stays up: the UI reads current details with a query, which a worker answers.
     await h.startWorker();
-    const up = await h.cli(['up', '-f', seedFile, '--wait']);
+    const up = await h.cli(['up', '-f', exampleSpecFile, '--wait']);
     expect(up.code, `kfed up failed:\n${up.stdout}\n${up.stderr}`).toBe(0);
 
     const describeRun = async (workflowId: string): Promise<Run> => {

@@ -236,4 +236,6 @@ export interface ReleaseResult {
   readonly removed: number;
   /** Objects KubeFed did not release in time (no controller running), whose finalizer kfed removed. */
   readonly forced: number;
+  /** Set when the plane in the namespace is not kfed's: nothing was touched. */
+  readonly notKfedsPlane?: true;
 }

@@ -10,6 +10,7 @@ import { kinds, type FederatedTypeConfigObject } from '../objects.js';
 import { isOwned } from '../ownership.js';
 import { allNamespaces, refOf, type KindRef, type KubeObject } from '../resources.js';
 import type { ReleaseResult } from '../types.js';
+import { planeIsKfeds } from './state.js';
 
 /** KubeFed's sync-controller finalizer, and the annotation that makes it keep member copies. */
 export const syncFinalizer = 'kubefed.io/sync-controller';
@@ -53,6 +54,9 @@ async function liveObjects(host: KubeClient, kindsToList: readonly KindRef[]): P
  * many it had to force (their member copies, if any, stay).
  */
 export async function releaseFederatedObjects(host: KubeClient, namespace: string, options: { readonly timeoutMs: number; readonly intervalMs: number }): Promise<ReleaseResult> {
+  // A KubeFed that someone else runs in this namespace (kfed refused to install over it) and
+  // its federated objects are theirs: touch none of it.
+  if (!(await planeIsKfeds(host, namespace))) return { orphaned: 0, removed: 0, forced: 0, notKfedsPlane: true };
   const types = await federatedKinds(host, namespace);
   const objects = await liveObjects(host, types);
   let orphaned = 0;

@@ -2,6 +2,7 @@
  * What of KubeFed a host already runs, read once (GETs and lists only): the facts init and its
  * plan decide on, so both refuse the same hosts.
  */
+import { NotFoundError } from '../../errors.js';
 import type { KubeClient } from '../client.js';
 import { kinds, type CrdObject } from '../objects.js';
 import { isOwned } from '../ownership.js';
@@ -46,4 +47,21 @@ export function hostPlaneConflict(state: HostPlaneState, namespace: string): str
   if (state.otherPlanes.length > 0) return `another KubeFed plane runs on the host in namespace ${state.otherPlanes.join(', ')}; kfed will not run a second cluster-scoped plane in ${namespace}`;
   if (state.foreignController) return `Deployment ${state.foreignController} exists and kfed did not make it; kfed will not replace it`;
   return undefined;
+}
+
+/**
+ * True when the KubeFed plane in `namespace` is kfed's: its KubeFedConfig or its controller
+ * Deployment carries kfed's label. Teardown acts on a plane's federated objects and type configs
+ * only then; a KubeFed someone else runs there (kfed refused to take it over) is left whole.
+ */
+export async function planeIsKfeds(host: KubeClient, namespace: string): Promise<boolean> {
+  let config: KubeObject | undefined;
+  try {
+    config = await host.get({ ...kinds.kubeFedConfig, plural: 'kubefedconfigs', namespaced: true, namespace, name: 'kubefed' });
+  } catch (err) {
+    // No KubeFedConfig CRD: no plane at all.
+    if (!(err instanceof NotFoundError)) throw err;
+  }
+  if (config) return isOwned(config);
+  return isOwned(await host.get(controllerDeploymentRef(namespace)));
 }

@@ -8,6 +8,7 @@ import type { KubeClient } from '../client.js';
 import { deleteNamespaceIfUnused, deleteOwned, isOwned } from '../ownership.js';
 import { controllerDeploymentRef, controllerRbac, federatedTypeConfigs, kubeFedConfig, otherScopeRbac, planeCrds } from './manifests.js';
 import { kinds } from '../objects.js';
+import { planeIsKfeds } from './state.js';
 import { allNamespaces, refOf, type KindRef, type KubeObject } from '../resources.js';
 import { defaultPlaneScope, type UninstallResult } from '../types.js';
 
@@ -47,13 +48,15 @@ const typeConfigFinalizer = 'core.kubefed.io/federated-type-config';
 async function removeTypeConfigs(host: KubeClient, namespace: string, options: { readonly timeoutMs: number; readonly intervalMs: number }): Promise<boolean> {
   let changed = false;
   for (const ftc of federatedTypeConfigs(namespace)) changed = (await deleteOwned(host, refOf(ftc))) || changed;
-  for (const ftc of await listLive(host, kinds.federatedTypeConfig, namespace)) {
+  // Only in kfed's own plane: a KubeFed someone else runs here keeps its type configs.
+  const others = (await planeIsKfeds(host, namespace)) ? await listLive(host, kinds.federatedTypeConfig, namespace) : [];
+  for (const ftc of others) {
     if (isOwned(ftc)) continue;
     changed = (await host.delete(refOf(ftc, kinds.federatedTypeConfig))) || changed;
   }
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
-    const left = await listLive(host, kinds.federatedTypeConfig, namespace, true);
+    const left = (await listLive(host, kinds.federatedTypeConfig, namespace, true)).filter((o) => isOwned(o) || others.some((x) => x.metadata.uid === o.metadata.uid));
     if (left.length === 0) return changed;
     if (Date.now() >= deadline) {
       for (const ftc of left) {
@@ -80,7 +83,10 @@ async function removeTypeConfigs(host: KubeClient, namespace: string, options: {
  * another federation, or someone else's workload, may live there).
  */
 export async function uninstallPlane(host: KubeClient, namespace: string, options: { readonly timeoutMs: number; readonly intervalMs: number }): Promise<UninstallResult> {
-  const joined = await listLive(host, kubeFedClusterKind, namespace);
+  // In a KubeFed someone else runs here (kfed refused to take it over), their members are
+  // theirs and stay joined; kfed removes only what carries its label.
+  const ours = await planeIsKfeds(host, namespace);
+  const joined = (await listLive(host, kubeFedClusterKind, namespace)).filter((c) => ours || isOwned(c));
   if (joined.length > 0) {
     const members = joined.map((c) => c.metadata.name).sort();
     throw new ConflictError(`cannot remove the KubeFed plane in ${namespace} from ${host.endpoint}: clusters still joined: ${members.join(', ')}`, {

@@ -12,7 +12,7 @@ import { federatedDeployment, federatedKinds, federatedNamespace, federatedServi
 import { addRecordsByHand } from '../support/hand-made.js';
 import { projectRoot, startHarness, stopHarness, type Harness } from '../support/harness.js';
 
-const seedFile = join(projectRoot, 'examples', 'federation.yaml');
+const exampleSpecFile = join(projectRoot, 'examples', 'federation.yaml');
 const domain = 'infra.mycompany.com';
 const namespace = 'shop';
 const syncId = workflowIds.serviceDns('kfed');
@@ -100,7 +100,7 @@ describe('cross-cluster service discovery: the federation\'s zone answers for it
   });
 
   it('kfed up starts the sync (kfed/<name>/service-dns), and the nodes carry their region and zone', async () => {
-    const up = await h.cli(['up', '-f', seedFile, '--wait']);
+    const up = await h.cli(['up', '-f', exampleSpecFile, '--wait']);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     expect(up.stdout).toContain(`start the service DNS sync of kfed: Succeeded (started ${syncId} (a pass every 2s))`);

@@ -22,8 +22,13 @@ export function controllerLogFiles(logsDir: string): string[] {
     .sort();
 }
 
-/** A fatal klog line, a Go panic or runtime fatal error, or any request the API server refused as forbidden. */
-const problem = /^(F\d{4} .*|panic: .*|fatal error: .*|.*forbidden.*)$/gim;
+/**
+ * A fatal klog line, a Go panic or runtime fatal error, or any request the API server refused as
+ * forbidden — except the NamespaceLifecycle refusal to create an object (an Event, typically) in a
+ * namespace being deleted: a 403 too, but it says nothing about the controller's RBAC, and it is
+ * what the canary's removal makes KubeFed log when it reports on a namespace going away.
+ */
+const problem = /^(F\d{4} .*|panic: .*|fatal error: .*|(?!.*because it is being terminated).*forbidden.*)$/gim;
 
 /**
  * The lines of the controller logs under `logsDir` that show a fatal error or a forbidden

@@ -26,6 +26,21 @@ function apiserverPid(cluster: LocalCluster, workdir: string): number {
   return Number(readFileSync(join(workdir, 'clusters', cluster.name, 'pids', 'kube-apiserver.pid'), 'utf8').trim());
 }
 
+/**
+ * Restarts whatever of the cluster's components stopped, for `forMs`, as a node's init system
+ * would. An existing cluster has no supervisor here (the emulator restarts only its own backing
+ * clusters), and a kube-controller-manager that lost its API server exits when it cannot renew
+ * its leader lease — possibly after the API server came back — leaving no namespace controller
+ * to finish a namespace's deletion.
+ */
+async function superviseFor(cluster: LocalCluster, workdir: string, forMs: number): Promise<void> {
+  const until = Date.now() + forMs;
+  while (Date.now() < until) {
+    if (LocalCluster.stoppedComponents(cluster.name, workdir).length > 0) await cluster.start();
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 describe('a federation of existing clusters while KubeFed runs: Offline and back, then kfed down leaves nothing stuck', () => {
   let h: Harness;
   let tools: Toolchain;
@@ -129,6 +144,9 @@ describe('a federation of existing clusters while KubeFed runs: Offline and back
     const startedAt = Date.now();
     await waitFor('the spoke kube-apiserver', () => spoke.isReady(), { timeoutMs: 60_000, intervalMs: 250 });
     await waitFor('KubeFed to mark the spoke Ready again', async () => (await condition('spoke', 'Ready')) === 'True', { timeoutMs: 90_000, intervalMs: 250 });
+    // Past the controller-manager's lease renew deadline (10 s), so one that exits is back.
+    await superviseFor(spoke, workdir, 15_000);
+    expect(LocalCluster.stoppedComponents(spoke.name, workdir)).toEqual([]);
     console.log(`[existing] spoke kube-apiserver stopped: Offline after ${offlineAfter}; started again: Ready after ${secondsSince(startedAt)}`);
     const spokeHealth = (await health()).members.find((m) => m.member === 'spoke');
     expect([spokeHealth?.ready, spokeHealth?.offline, spokeHealth?.kubernetesVersion]).toEqual(['True', false, 'v1.36.3']);

@@ -12,6 +12,8 @@ export const chaosFigures = new FigureRegistry({
   R6_credentials_found: { title: 'credential material in all workflow histories of both suites', unit: 'finds', goal: '== 0' },
   R7_runs_started: { title: 'runs started by two concurrent `kfed up` of one federation', unit: 'runs', goal: '== 1' },
   R8_leftovers: { title: 'leftovers of `kfed down` after a failure injected at each step', unit: 'resources', goal: '== 0' },
+  R9_foreign_lost: { title: 'foreign resources lost across `kfed down`, onFailure: teardown re-runs, a rebuild and second federations', unit: 'resources', goal: '== 0' },
+  R10_hostile_handled: { title: 'hostile inputs handled (exit 2, no stack trace, no hang), of the corpus', unit: '%', goal: '== 100' },
 });
 
 /** The goal of an "all runs completed" figure: every trial run, however many quick mode runs. */

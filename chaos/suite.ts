@@ -17,6 +17,8 @@ import { permanentErrorsScenario } from './scenarios/r4-permanent-errors.js';
 import { credentialsScenario } from './scenarios/r6-credentials.js';
 import { concurrentUpScenario } from './scenarios/r7-concurrent-up.js';
 import { teardownAfterFailureScenario } from './scenarios/r8-teardown-after-failure.js';
+import { foreignResourcesScenario } from './scenarios/r9-foreign-resources.js';
+import { hostileInputsScenario } from './scenarios/r10-hostile-inputs.js';
 
 const footer = [
   `- Environment: profile \`fast\` (a GKE create takes ${profiles.fast.provisioningDelayMs / 1000} s, a delete ${profiles.fast.deletionDelayMs / 1000} s; kwok cluster creation, serialized machine-wide, usually dominates) and the benchmarks' fixed call latencies; 2-cluster federations.`,
@@ -26,13 +28,24 @@ const footer = [
       .map(([step, what]) => `${step}: ${what}`)
       .join('; ') +
     '. Kube-side faults are real objects put on the cluster before the step (the emulator does not front the kube-apiservers).',
+  '- R9: one environment; a zone made by hand with a team\'s records, a cluster made by hand running its team\'s own KubeFed (the release\'s CRDs, a KubeFedConfig, a controller Deployment, a join and a federated object), and a first federation; then, each counted on its own, the flows listed in its note. A foreign resource is lost when it existed before a flow and not after it.',
+  '- R10: the corpus in test/hostile/corpus.ts, each case a CLI process with every endpoint pointing at a listener that counts connections.',
   '- R6 covers the histories of the benchmark environments (bench/secrets-scan.json) and of this suite.',
   `- ${lostRunsRule}`,
   '- Run: `npm run chaos` (all, ~40 min), `npm run chaos -- --only R1,R4` (merged into results.json), `npm run chaos -- --quick` (the reduced run `npm test` does), `npm run chaos -- --render`.',
 ].join('\n');
 
 /** In this order; the server kills last, as in quick mode they kill the shared environment's server. */
-const scenarios = [workerKillsScenario, transientErrorsScenario, permanentErrorsScenario, concurrentUpScenario, teardownAfterFailureScenario, serverKillsScenario];
+const scenarios = [
+  workerKillsScenario,
+  transientErrorsScenario,
+  permanentErrorsScenario,
+  concurrentUpScenario,
+  teardownAfterFailureScenario,
+  foreignResourcesScenario,
+  hostileInputsScenario,
+  serverKillsScenario,
+];
 
 export const chaosSuite: Suite = {
   name: 'kfed fault suite',

@@ -6,7 +6,7 @@ import type { PlanItem } from '../../src/providers/types.js';
 import { startHarness, stopHarness, type Harness } from '../support/harness.js';
 import { cloudOf, clusterStatuses, okCalls, project, zoneNames, zoneRecords } from '../support/cloud-view.js';
 import { addRecordsByHand, createZoneByHand, handMadeRecords, installUsersKubeFed, usersKubeFed } from '../support/hand-made.js';
-import { writeSpec, type FederationDoc } from './support.js';
+import { writeSpec, type FederationDoc } from '../support/federation-docs.js';
 
 /** A federation in a zone the team made by hand (and keeps its own records in). */
 const delta: FederationDoc = {

@@ -4,7 +4,7 @@ import { workflowIds, type TeardownSummary } from '../../src/contract.js';
 import { waitFor } from '../../src/local/wait.js';
 import { startHarness, stopHarness, type Harness } from '../support/harness.js';
 import { clusterStatuses, okCalls, zoneNames } from '../support/cloud-view.js';
-import { federationView, writeSpec, type FederationDoc } from './support.js';
+import { federationView, writeSpec, type FederationDoc } from '../support/federation-docs.js';
 
 const steady: FederationDoc = {
   name: 'steady',

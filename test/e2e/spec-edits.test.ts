@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanItem } from '../../src/providers/types.js';
 import { startHarness, stopHarness, type Harness } from '../support/harness.js';
 import { clusterStatuses, emulatorState, kubeDnsFederations, kubeFedClusters, kubeOf, objectNames, okCalls, planeNamespace, viewKinds } from '../support/cloud-view.js';
-import { writeSpec, type FederationDoc } from './support.js';
+import { writeSpec, type FederationDoc } from '../support/federation-docs.js';
 
 const three: FederationDoc = {
   name: 'edit',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanItem } from '../../src/providers/types.js';
 import { startHarness, stopHarness, type Harness } from '../support/harness.js';
 import { clusterLabels, clusterStatuses, kubeDnsFederations, kubeOf, objectNames, okCalls, planeNamespace, viewKinds, zoneNames } from '../support/cloud-view.js';
-import { federationView, writeSpec, type FederationDoc } from './support.js';
+import { federationView, writeSpec, type FederationDoc } from '../support/federation-docs.js';
 
 const alpha: FederationDoc = {
   name: 'alpha',

@@ -30,6 +30,17 @@ export async function addRecordsByHand(h: Harness, zone: string, records: readon
   await dnsRest(h, 'POST', `/managedZones/${zone}/changes`, { additions: records });
 }
 
+/**
+ * Deletes a zone made by hand, its records first, as its team would (Cloud DNS refuses a zone
+ * with records in it). For suites whose later scenarios share the environment.
+ */
+export async function deleteZoneByHand(h: Harness, zone: string): Promise<void> {
+  const body = (await dnsRest(h, 'GET', `/managedZones/${zone}/rrsets`)) as { rrsets?: RecordSet[] };
+  const deletions = (body.rrsets ?? []).filter((r) => r.type !== 'NS' && r.type !== 'SOA');
+  if (deletions.length) await dnsRest(h, 'POST', `/managedZones/${zone}/changes`, { deletions });
+  await dnsRest(h, 'DELETE', `/managedZones/${zone}`);
+}
+
 /** The hand-made records: what a team keeps in a zone it also gave kfed. */
 export function handMadeRecords(domain: string): RecordSet[] {
   return [

@@ -1,14 +1,14 @@
 /**
- * What the end-to-end tests of ownership and spec edits share: spec files written from a short
- * description, and one view of everything a federation has, to compare before and after.
- * Views of the cloud and the clusters are in ../support/cloud-view.ts, what users make by hand
- * in ../support/hand-made.ts.
+ * What the end-to-end tests of ownership and spec edits, and the fault suite's foreign-resources
+ * scenario, share: spec files written from a short description, and one view of everything a
+ * federation has, to compare before and after. Views of the cloud and the clusters are in
+ * cloud-view.ts, what users make by hand in hand-made.ts.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { emulatorState, kubeDnsFederations, kubeFedClusters, kubeOf, objectNames, planeNamespace, project, viewKinds, zoneNames } from '../support/cloud-view.js';
-import type { Harness } from '../support/harness.js';
+import { emulatorState, kubeDnsFederations, kubeFedClusters, kubeOf, objectNames, planeNamespace, project, viewKinds, zoneNames } from './cloud-view.js';
+import type { Harness } from './harness.js';
 
 export interface ClusterDoc {
   readonly name: string;

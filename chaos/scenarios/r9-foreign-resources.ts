@@ -34,9 +34,10 @@ interface FlowResult {
   readonly line: string;
 }
 
-/** The last line a CLI run printed (its outcome), for the notes. */
+/** What a CLI run ended with, for the notes: its error's last line, or its outcome line (`federation …`, `schedule …`). */
 function outcome(r: { code: number; stdout: string; stderr: string }): string {
-  const last = (r.stderr.trim() || r.stdout.trim()).split('\n').pop() ?? '';
+  const lines = (r.code === 0 ? r.stdout : r.stderr.trim() || r.stdout).trim().split('\n');
+  const last = (r.code === 0 ? lines.find((l) => /^(federation|schedule) /.test(l)) : lines.pop()) ?? '';
   return `exit ${r.code}: ${last.length > 160 ? `${last.slice(0, 157)}...` : last}`;
 }
 

@@ -10,6 +10,7 @@ import { eventually, thrown } from '../emulator/support.js';
 import { zoneRecords } from '../support/cloud-view.js';
 import { federatedDeployment, federatedKinds, federatedNamespace, federatedService, namespaceObject, type Placement } from '../support/federated-service.js';
 import { addRecordsByHand } from '../support/hand-made.js';
+import { recordHistories } from '../support/histories.js';
 import { projectRoot, startHarness, stopHarness, type Harness } from '../support/harness.js';
 
 const exampleSpecFile = join(projectRoot, 'examples', 'federation.yaml');
@@ -236,5 +237,6 @@ describe('cross-cluster service discovery: the federation\'s zone answers for it
     expect(summary).toMatchObject({ federation: 'kfed', removed: 6 });
     expect(await zoneRecords(h, 'kfed')).toBeUndefined();
     expect(((await thrown(() => resolver.resolve4(names.global))) as NodeJS.ErrnoException).code).toBe('EREFUSED');
+    await recordHistories(h.client, 'dns');
   });
 });

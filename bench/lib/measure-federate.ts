@@ -17,7 +17,7 @@ export interface FederateMeasurement {
   readonly reason?: string;
   readonly cp?: CriticalPath;
   readonly extraPolls: readonly number[];
-  readonly memory?: { readonly peak: MemorySample | undefined; readonly machinePeakMiB: number; readonly controllerPeakMiB: number };
+  readonly memory?: { readonly peak: MemorySample | undefined; readonly machinePeakMiB: number; readonly controllerPeaksMiB: readonly number[] };
 }
 
 export async function measureFederate(lab: Lab, spec: FederationSpec, log: Log, opts: { memory?: boolean; timeoutMs?: number } = {}): Promise<FederateMeasurement> {
@@ -39,7 +39,7 @@ export async function measureFederate(lab: Lab, spec: FederationSpec, log: Log, 
   const polls = extraPolls(spec, lab.calls(), state, root.startedAt, root.closedAt ?? Date.now());
   const p = cp.parts;
   log(
-    `  ${spec.name}: wall ${secs(cp.wallMs, 2)}, critical path ${secs(cp.criticalMs, 2)} → ${cp.ratio.toFixed(3)} (zone ${secs(p.zoneMs)}, cluster ${secs(p.clusterMs)} of which provisioning ${secs(p.provisioningMs)}, plane ${secs(p.planeMs)}, join ${secs(p.joinMs)}, dns ${secs(p.dnsMs)}, verify ${secs(p.verifyMs)}); GetOperation polls ${polls.map((x) => `${x.polls} in ${secs(x.provisioningMs)}`).join(', ')}`,
+    `  ${spec.name}: wall ${secs(cp.wallMs, 2)}, critical path ${secs(cp.criticalMs, 2)} → ${cp.ratio.toFixed(3)} (zone ${secs(p.zoneMs)}, cluster ${secs(p.clusterMs)} of which provisioning ${secs(p.provisioningMs)}, plane ${secs(p.planeMs)}, join ${secs(p.joinMs)}, dns ${secs(p.dnsMs)}, verify ${secs(p.verifyMs)}, KubeFed Ready ${secs(p.kubeFedReadyMs)}, canary ${secs(p.canaryMs)}); GetOperation polls ${polls.map((x) => `${x.polls} in ${secs(x.provisioningMs)}`).join(', ')}`,
   );
   await lab.collectJoinTokens(spec);
   await cleanUp(lab, spec, log);
@@ -52,7 +52,8 @@ export function memoryLine(n: number, m: FederateMeasurement): string {
     .map(([k, c]) => `${c} ${k}`)
     .join(', ');
   const gib = (mib: number): string => (mib / 1024).toFixed(2);
-  const controllers = m.memory?.peak?.controllersMiB ?? [];
-  const controllerLine = controllers.length ? `; KubeFed controller-manager processes ${controllers.join(' + ')} MiB at that peak, the largest ${m.memory?.controllerPeakMiB ?? 0} MiB over the run` : '';
-  return `${n} clusters: ${m.out.status}${m.out.error ? ` (${m.out.error})` : ''} in ${secs(m.out.endedAt - m.out.startedAt, 0)}; peak RSS of all its processes ${gib(m.memory?.peak?.rssMiB ?? 0)} GiB over ${m.memory?.peak?.processes ?? 0} processes (${kinds}); machine memory in use peaked at ${gib(m.memory?.machinePeakMiB ?? 0)} GiB${controllerLine}`;
+  const controllers = m.memory?.controllerPeaksMiB ?? [];
+  const controllerLine = `; KubeFed controller-manager processes (one per plane replica on the host): ${controllers.length ? `${controllers.length}, peak RSS ${controllers.join(', ')} MiB` : 'none seen'}`;
+  const canary = m.cp ? `; the canary on all ${n} members and removed again in ${secs(m.cp.parts.canaryMs)}, the slowest member's wait for KubeFed's Ready ${secs(m.cp.parts.kubeFedReadyMs)}` : '';
+  return `${n} clusters: ${m.out.status}${m.out.error ? ` (${m.out.error})` : ''} in ${secs(m.out.endedAt - m.out.startedAt, 0)}; peak RSS of all its processes ${gib(m.memory?.peak?.rssMiB ?? 0)} GiB over ${m.memory?.peak?.processes ?? 0} processes (${kinds}); machine memory in use peaked at ${gib(m.memory?.machinePeakMiB ?? 0)} GiB${controllerLine}${canary}`;
 }

@@ -37,8 +37,8 @@ export interface MemorySample {
   readonly byKind: Readonly<Record<string, number>>;
   /** Machine-wide memory in use (MemTotal − MemAvailable), MiB. */
   readonly machineUsedMiB: number;
-  /** RSS of each KubeFed controller-manager process (the real controller the pods run), MiB, largest first. */
-  readonly controllersMiB: readonly number[];
+  /** RSS of each KubeFed controller-manager process (the real controller the pods run), MiB, by pid. */
+  readonly controllersMiB: Readonly<Record<number, number>>;
 }
 
 function kindOf(cmd: string): string {
@@ -74,12 +74,10 @@ export function sampleMemory(dir: string, root = process.pid): MemorySample {
   };
   const mine = procs.filter((p) => descends(p) || p.cmd.includes(dir));
   const byKind: Record<string, number> = {};
-  for (const p of mine) byKind[kindOf(p.cmd)] = (byKind[kindOf(p.cmd)] ?? 0) + 1;
+  // A process that has exited but is not yet reaped has no command line: not counted by kind.
+  for (const p of mine) if (p.cmd) byKind[kindOf(p.cmd)] = (byKind[kindOf(p.cmd)] ?? 0) + 1;
   const rssKiB = mine.reduce((sum, p) => sum + p.rssKiB, 0);
-  const controllersMiB = mine
-    .filter((p) => kindOf(p.cmd) === 'kubefed-controller-manager')
-    .map((p) => Math.round(p.rssKiB / 1024))
-    .sort((a, b) => b - a);
+  const controllersMiB = Object.fromEntries(mine.filter((p) => kindOf(p.cmd) === 'kubefed-controller-manager').map((p) => [p.pid, Math.round(p.rssKiB / 1024)]));
   return { rssMiB: Math.round(rssKiB / 1024), processes: mine.length, byKind, machineUsedMiB: machineUsedMiB(), controllersMiB };
 }
 
@@ -87,8 +85,8 @@ export function sampleMemory(dir: string, root = process.pid): MemorySample {
 export class MemoryPeak {
   private peak: MemorySample | undefined;
   private peakMachine = 0;
-  /** The largest RSS seen of any one KubeFed controller process, MiB. */
-  private peakController = 0;
+  /** The largest RSS seen of each KubeFed controller process (by pid), MiB. */
+  private readonly peakControllers = new Map<number, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -105,12 +103,17 @@ export class MemoryPeak {
     const s = sampleMemory(this.dir);
     if (!this.peak || s.rssMiB > this.peak.rssMiB) this.peak = s;
     this.peakMachine = Math.max(this.peakMachine, s.machineUsedMiB);
-    this.peakController = Math.max(this.peakController, ...s.controllersMiB, 0);
+    for (const [pid, mib] of Object.entries(s.controllersMiB)) this.peakControllers.set(Number(pid), Math.max(this.peakControllers.get(Number(pid)) ?? 0, mib));
   }
 
-  stop(): { peak: MemorySample | undefined; machinePeakMiB: number; controllerPeakMiB: number } {
+  /**
+   * The sample with the highest RSS sum, the machine's peak, and each KubeFed controller
+   * process's own peak (largest first): the controllers start late, after the clusters that
+   * make the sum's peak.
+   */
+  stop(): { peak: MemorySample | undefined; machinePeakMiB: number; controllerPeaksMiB: number[] } {
     clearInterval(this.timer);
     this.sample();
-    return { peak: this.peak, machinePeakMiB: this.peakMachine, controllerPeakMiB: this.peakController };
+    return { peak: this.peak, machinePeakMiB: this.peakMachine, controllerPeaksMiB: [...this.peakControllers.values()].sort((a, b) => b - a) };
   }
 }

@@ -24,7 +24,7 @@ describe('replay of recorded workflow histories', () => {
 
   it('has histories of every workflow type, including the failure and existing-cluster paths', () => {
     const types = new Set(files.map((f) => f.replace(/^[a-z0-9]+-/, '').replace(/-\d+\.json$/, '')));
-    expect([...types].sort()).toEqual(['federate', 'plan', 'provisionCluster', 'rebuild', 'rotateCredentials', 'teardown']);
+    expect([...types].sort()).toEqual(['federate', 'health', 'plan', 'provisionCluster', 'rebuild', 'rotateCredentials', 'serviceDns', 'teardown']);
     expect(files.some((f) => f.startsWith('failure-federate'))).toBe(true);
     expect(files.some((f) => f.startsWith('existing-teardown'))).toBe(true);
   });

@@ -6,7 +6,7 @@ import { machine, shapeProblems, type Results } from '../../suite/report.js';
 import { runGroups } from '../../suite/run-groups.js';
 
 describe('npm run chaos --quick on the real substrate', () => {
-  it('produces every figure, well-formed, from real fault runs', { timeout: 900_000 }, async () => {
+  it('produces every figure, well-formed, from real fault runs', { timeout: 1_200_000 }, async () => {
     const { figures } = await runGroups(chaosSuite, { quick: true, log: quiet });
     const results: Results = { date: new Date().toISOString(), machine: machine(), figures };
     expect(shapeProblems(results)).toEqual([]);

@@ -24,17 +24,22 @@ async function zoneLines(h: Harness, zone: string): Promise<string[]> {
   return records === undefined ? [] : [`zone ${zone}`, ...records.map((r) => `record ${zone}: ${r}`)];
 }
 
-function clusterLine(h: Harness, name: string): string[] {
-  const c = Object.values(emulatorState(h).clusters).find((x) => x.name === name);
+/** `cluster NAME of FEDERATION`, or nothing when the cluster does not exist. */
+function clusterLines(h: Harness, names: readonly string[]): string[] {
+  const clusters = Object.values(emulatorState(h).clusters);
   // Its status may move (DEGRADED, RECONCILING); what counts is that it exists and whose it is.
-  return c ? [`cluster ${name} of ${c.labels['kfed-federation'] ?? 'no federation'}`] : [];
+  return names.flatMap((name) => {
+    const c = clusters.find((x) => x.name === name);
+    return c ? [`cluster ${name} of ${c.labels['kfed-federation'] ?? 'no federation'}`] : [];
+  });
 }
 
 async function federationLines(h: Harness, doc: FederationDoc): Promise<string[]> {
   const names = doc.clusters.map((c) => c.name);
-  const lines = [...(await zoneLines(h, doc.zone ?? doc.name)), ...names.flatMap((n) => clusterLine(h, n))];
   const hostName = doc.host ?? names[0] ?? '';
-  if (!clusterLine(h, hostName).length) return lines;
+  const clusters = clusterLines(h, names);
+  const lines = [...(await zoneLines(h, doc.zone ?? doc.name)), ...clusters];
+  if (!clusters.some((l) => l.startsWith(`cluster ${hostName} `))) return lines;
   const host = kubeOf(h, hostName);
   // Names only: KubeFed's Ready may flap on a loaded machine without anything being lost.
   for (const j of await objectNames(host, viewKinds.kubeFedCluster, planeNamespace)) lines.push(`${doc.name} join ${j}`);
@@ -43,10 +48,11 @@ async function federationLines(h: Harness, doc: FederationDoc): Promise<string[]
 }
 
 async function usersKubeFedLines(h: Harness, cluster: string): Promise<string[]> {
-  if (!clusterLine(h, cluster).length) return [];
+  const exists = clusterLines(h, [cluster]);
+  if (!exists.length) return [];
   const theirs = await usersKubeFed(h, cluster);
   return [
-    ...clusterLine(h, cluster),
+    ...exists,
     `${cluster} KubeFed CRDs: ${theirs.crds}`,
     ...Object.entries(theirs).flatMap(([what, names]) => (Array.isArray(names) ? names.map((n) => `${cluster} KubeFed ${what}: ${n}`) : [])),
   ];

@@ -29,7 +29,6 @@ function clusters(prefix: string, n: number): ClusterDoc[] {
 }
 
 interface FlowResult {
-  readonly flow: string;
   readonly lost: readonly string[];
   readonly line: string;
 }
@@ -106,7 +105,7 @@ export const foreignResourcesScenario: Group = {
         const gone = lost(before, await foreignResources(lab.h, parts));
         const line = `${name} (${what}): ${gone.length ? `lost ${gone.join(', ')}` : `lost none of ${before.size}`}`;
         log(`  ${line}`);
-        results.push({ flow: name, lost: gone, line });
+        results.push({ lost: gone, line });
       };
 
       await flow(`a second federation ${inHandZone.name} built into the hand-made zone`, () => up(lab, inHandZone));

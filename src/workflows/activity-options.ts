@@ -64,7 +64,7 @@ export const adoptExisting: ActivityOptions = { ...apiCall, scheduleToCloseTimeo
 /**
  * Waiting for KubeFed to report a member Ready: its health check runs every 10 s, and the
  * federation is usable only once the report is seen, so poll every second (one status read of
- * the KubeFedCluster per member; at 2 s the poll added a second to every run on average). The
+ * the KubeFedCluster per member; a 2 s poll could add up to 2 s after KubeFed's report). The
  * activity itself fails for good at the deadline the workflow passes ({@link memberReadyTimeoutMs});
  * scheduleToClose only bounds a lost worker. Retry options are not commands: runs recorded with
  * the 2 s poll replay unchanged.
